@@ -1,0 +1,272 @@
+#include "callbacks.h"
+#include "buf.h"
+#include "engine.h"
+#include "log.h"
+#include "msgbuf.h"
+#include "mta.h"
+#include "state.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* One per message; lives inside the connection context. */
+typedef struct {
+    ss_state *st;          /* snapshot taken at MAIL FROM, held to the end */
+    char *sender;
+    char **rcpts;
+    size_t nrcpts;
+    ss_msgbuf body;
+    int io_error;
+} msgctx;
+
+typedef struct {
+    msgctx *msg;
+} connctx;
+
+/* The one cleanup path for a message: safe on NULL and on a half-built one. */
+static void msg_free(msgctx *m)
+{
+    if (!m)
+        return;
+    free(m->sender);
+    for (size_t i = 0; i < m->nrcpts; i++)
+        free(m->rcpts[i]);
+    free(m->rcpts);
+    ss_msgbuf_free(&m->body);
+    ss_state_put(m->st);
+    free(m);
+}
+
+static connctx *conn(SMFICTX *ctx)
+{
+    return smfi_getpriv(ctx);
+}
+
+static const char *qid(SMFICTX *ctx)
+{
+    const char *q = ss_mta_macro(ctx, "i");
+    return q ? q : "NOQUEUE";
+}
+
+static sfsistat on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+                             unsigned long f2, unsigned long f3, unsigned long *pf0,
+                             unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+    const unsigned long need = SMFIF_ADDHDRS | SMFIF_SETSYMLIST;
+    if ((f0 & need) != need) {
+        ss_log(SS_LOG_ERR, "the MTA does not grant the actions safeshare needs "
+               "(add headers, macro list): refusing to filter; mail will be held "
+               "by the MTA's default action");
+        return SMFIS_REJECT;
+    }
+    *pf0 = need;
+    /* Every step, nothing skipped: we need each recipient and all the body. */
+    *pf1 = 0;
+    *pf2 = *pf3 = 0;
+    smfi_setsymlist(ctx, SMFIM_EOH, "i");
+    smfi_setsymlist(ctx, SMFIM_EOM, "i");
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat on_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
+{
+    connctx *c = calloc(1, sizeof *c);
+    if (!c || smfi_setpriv(ctx, c) != MI_SUCCESS) {
+        free(c);
+        return SMFIS_TEMPFAIL;
+    }
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat on_envfrom(SMFICTX *ctx, char **argv)
+{
+    connctx *c = conn(ctx);
+    if (!c)
+        return SMFIS_TEMPFAIL;
+    msg_free(c->msg);
+    msgctx *m = ss_xcalloc(1, sizeof *m);
+    m->st = ss_state_get();
+    m->sender = ss_xstrdup(argv[0] ? argv[0] : "");
+    ss_msgbuf_init(&m->body, m->st->cfg->body_memory_max, m->st->cfg->max_message_size,
+                   m->st->cfg->temp_dir);
+    c->msg = m;
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat on_envrcpt(SMFICTX *ctx, char **argv)
+{
+    connctx *c = conn(ctx);
+    if (!c || !c->msg)
+        return SMFIS_TEMPFAIL;
+    msgctx *m = c->msg;
+    m->rcpts = ss_xrealloc(m->rcpts, (m->nrcpts + 1) * sizeof *m->rcpts);
+    m->rcpts[m->nrcpts++] = ss_xstrdup(argv[0] ? argv[0] : "");
+    return SMFIS_CONTINUE;
+}
+
+static void add(msgctx *m, const char *p, size_t n)
+{
+    if (!m->io_error && ss_msgbuf_add(&m->body, p, n) != 0)
+        m->io_error = 1;
+}
+
+static sfsistat on_header(SMFICTX *ctx, char *name, char *value)
+{
+    connctx *c = conn(ctx);
+    if (!c || !c->msg)
+        return SMFIS_TEMPFAIL;
+    add(c->msg, name, strlen(name));
+    add(c->msg, ": ", 2);
+    add(c->msg, value, strlen(value));
+    add(c->msg, "\r\n", 2);
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat on_eoh(SMFICTX *ctx)
+{
+    connctx *c = conn(ctx);
+    if (!c || !c->msg)
+        return SMFIS_TEMPFAIL;
+    add(c->msg, "\r\n", 2);
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat on_body(SMFICTX *ctx, unsigned char *p, size_t n)
+{
+    connctx *c = conn(ctx);
+    if (!c || !c->msg)
+        return SMFIS_TEMPFAIL;
+    add(c->msg, (const char *)p, n);
+    return SMFIS_CONTINUE;
+}
+
+/* One syslog line per decision, queue id first, no identifier. */
+static void log_decision(const char *q, const ss_result *r, ss_action applied)
+{
+    ss_buf b = SS_BUF_INIT;
+    ss_buf_printf(&b, "%s: ref=%s action=%s rule=%s from=<%s>", q, r->v.reference,
+                  ss_action_name(applied), r->v.rule,
+                  r->nparties ? r->parties[0].address : "");
+    for (size_t i = 1; i < r->nparties; i++)
+        if (!r->parties[i].m.secure)
+            ss_buf_printf(&b, " insecure=<%s>", r->parties[i].address);
+    for (size_t i = 0; i < r->f.n; i++)
+        ss_buf_printf(&b, " found=%s/%s", ss_type_name(r->f.v[i].type),
+                      ss_conf_name(r->f.v[i].confidence));
+    ss_log(SS_LOG_INFO, "%s", b.p);
+    ss_buf_free(&b);
+}
+
+static sfsistat apply(SMFICTX *ctx, const char *q, const ss_result *r, ss_action a)
+{
+    if (a == SS_ACT_QUARANTINE) {
+        ss_log(SS_LOG_WARNING, "%s: ref=%s quarantine requested but the quarantine store "
+               "is not available in this version: answering tempfail", q, r->v.reference);
+        a = SS_ACT_TEMPFAIL;
+    }
+    switch (a) {
+    case SS_ACT_ACCEPT:
+        ss_mta_add_header(ctx, q, "X-Safeshare-Ref", r->v.reference);
+        return SMFIS_CONTINUE;
+    case SS_ACT_REJECT:
+        ss_mta_reply(ctx, q, "550", "5.7.1", r->reply.lines, r->reply.n);
+        return SMFIS_REJECT;
+    default:
+        ss_mta_reply(ctx, q, "451", "4.7.1", r->reply.lines, r->reply.n);
+        return SMFIS_TEMPFAIL;
+    }
+}
+
+static sfsistat internal_error(SMFICTX *ctx, msgctx *m, const char *q, const char *what)
+{
+    ss_action a = m->st->cfg->on_internal_error;
+    ss_log(SS_LOG_ERR, "%s: %s: OnInternalError %s", q, what, ss_action_name(a));
+    if (a == SS_ACT_ACCEPT)
+        return SMFIS_CONTINUE;
+    char *line = "safeshare could not check this message just now; it has not been sent yet.";
+    ss_mta_reply(ctx, q, a == SS_ACT_REJECT ? "550" : "451",
+                 a == SS_ACT_REJECT ? "5.7.1" : "4.7.1", &line, 1);
+    return a == SS_ACT_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
+}
+
+static sfsistat on_eom(SMFICTX *ctx)
+{
+    connctx *c = conn(ctx);
+    if (!c || !c->msg)
+        return SMFIS_TEMPFAIL;
+    msgctx *m = c->msg;
+    const char *q = qid(ctx);
+    if (m->io_error) {
+        sfsistat s = internal_error(ctx, m, q, "could not keep the message for scanning");
+        msg_free(m);
+        c->msg = NULL;
+        return s;
+    }
+    ss_txn t = {
+        .sender = m->sender, .rcpts = (const char *const *)m->rcpts, .nrcpts = m->nrcpts,
+        .queue_id = q, .source = "milter", .oversize = m->body.oversize,
+    };
+    ss_result r;
+    if (m->body.fd >= 0) {
+        int fd = ss_msgbuf_fd(&m->body);
+        if (fd < 0) {
+            sfsistat s = internal_error(ctx, m, q, "could not rewind the spilled message");
+            msg_free(m);
+            c->msg = NULL;
+            return s;
+        }
+        ss_engine_run_fd(m->st->cfg, m->st->reg, &t, fd, &r);
+    } else {
+        ss_engine_run_mem(m->st->cfg, m->st->reg, &t, m->body.mem.p ? m->body.mem.p : "",
+                          m->body.mem.len, &r);
+    }
+    sfsistat s;
+    /* The record is on disk before the MTA hears the verdict. */
+    if (ss_audit_append(m->st->audit, r.record, strlen(r.record)) != 0) {
+        s = internal_error(ctx, m, q, "could not write the audit record");
+    } else {
+        log_decision(q, &r, r.v.action);
+        s = apply(ctx, q, &r, r.v.action);
+    }
+    ss_result_free(&r);
+    msg_free(m);
+    c->msg = NULL;
+    return s;
+}
+
+static sfsistat on_abort(SMFICTX *ctx)
+{
+    connctx *c = conn(ctx);
+    if (c) {
+        msg_free(c->msg);
+        c->msg = NULL;
+    }
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat on_close(SMFICTX *ctx)
+{
+    connctx *c = conn(ctx);
+    if (c) {
+        msg_free(c->msg);
+        free(c);
+        smfi_setpriv(ctx, NULL);
+    }
+    return SMFIS_CONTINUE;
+}
+
+struct smfiDesc ss_filter = {
+    .xxfi_name = "safeshare",
+    .xxfi_version = SMFI_VERSION,
+    .xxfi_flags = SMFIF_ADDHDRS,
+    .xxfi_connect = on_connect,
+    .xxfi_envfrom = on_envfrom,
+    .xxfi_envrcpt = on_envrcpt,
+    .xxfi_header = on_header,
+    .xxfi_eoh = on_eoh,
+    .xxfi_body = on_body,
+    .xxfi_eom = on_eom,
+    .xxfi_abort = on_abort,
+    .xxfi_close = on_close,
+    .xxfi_negotiate = on_negotiate,
+};

@@ -1,0 +1,192 @@
+/* safeshare-milter: options, start-up order, signals. The decisions live
+ * in policy/; this file only sets the daemon up and hands over to libmilter. */
+#include "buildconf.h"
+#include "callbacks.h"
+#include "config.h"
+#include "extract.h"
+#include "log.h"
+#include "socket.h"
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *conf_path = SS_SYSCONFDIR "/safeshare/safeshare.conf";
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: safeshare-milter [-c FILE] [-f] [-n] [-V]\n"
+               "  -c FILE  configuration (default %s)\n"
+               "  -f       stay in the foreground, log to stderr too\n"
+               "  -n       check the configuration and register, then exit\n"
+               "  -V       print the version\n", conf_path);
+}
+
+/* libmilter's own signal thread turns SIGHUP into a shutdown, so reload
+ * has its own thread listening for SIGUSR1 only. */
+static void *reload_thread(void *arg)
+{
+    sigset_t *set = arg;
+    for (;;) {
+        int sig;
+        if (sigwait(set, &sig) != 0 || sig != SIGUSR1)
+            continue;
+        char err[1024];
+        if (ss_state_reload(conf_path, err, sizeof err) == 0)
+            ss_log(SS_LOG_NOTICE, "reloaded configuration and register from %s", conf_path);
+        else
+            ss_log(SS_LOG_ERR, "reload refused, keeping the running configuration: %s", err);
+    }
+    return NULL;
+}
+
+static int drop_privileges(const char *user, char *err, size_t errlen)
+{
+    if (!user || geteuid() != 0)
+        return 0;
+    struct passwd *pw = getpwnam(user);
+    if (!pw) {
+        snprintf(err, errlen, "UserID: no such user %s", user);
+        return -1;
+    }
+    /* Order matters: groups while still root, then gid, then uid. */
+    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0
+        || setuid(pw->pw_uid) != 0) {
+        snprintf(err, errlen, "cannot become %s: %s", user, strerror(errno));
+        return -1;
+    }
+    if (setuid(0) == 0) {
+        snprintf(err, errlen, "privileges were not dropped");
+        return -1;
+    }
+    return 0;
+}
+
+static int daemonise(void)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid > 0)
+        _exit(0);
+    if (setsid() < 0)
+        return -1;
+    int fd = open("/dev/null", O_RDWR);
+    if (fd < 0)
+        return -1;
+    dup2(fd, 0);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    if (fd > 2)
+        close(fd);
+    return chdir("/");
+}
+
+static void write_pid(const char *path)
+{
+    FILE *f = path ? fopen(path, "we") : NULL;
+    if (!f)
+        return;
+    fprintf(f, "%ld\n", (long)getpid());
+    fclose(f);
+}
+
+static int open_socket(const ss_config *cfg, char *err, size_t errlen)
+{
+    if (ss_socket_prepare(cfg->socket, err, errlen) != 0)
+        return -1;
+    if (smfi_setconn((char *)cfg->socket) != MI_SUCCESS) {
+        snprintf(err, errlen, "%s: Socket: libmilter refused %s", cfg->path, cfg->socket);
+        return -1;
+    }
+    /* Create the socket with no permissions, then grant the configured ones. */
+    mode_t old = umask(0777);
+    int rc = smfi_opensocket(0);
+    umask(old);
+    if (rc != MI_SUCCESS) {
+        snprintf(err, errlen, "cannot open socket %s: %s", cfg->socket, strerror(errno));
+        return -1;
+    }
+    return ss_socket_finish(cfg->socket, cfg->socket_mode, cfg->socket_group,
+                            cfg->user, err, errlen);
+}
+
+int main(int argc, char **argv)
+{
+    int foreground = 0, check = 0, opt;
+    while ((opt = getopt(argc, argv, "c:fnVh")) != -1) {
+        switch (opt) {
+        case 'c': conf_path = optarg; break;
+        case 'f': foreground = 1; break;
+        case 'n': check = 1; break;
+        case 'V': printf("safeshare-milter %s\n", PACKAGE_VERSION); return 0;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 1;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        return 1;
+    }
+    char err[1024];
+    ss_state *st = ss_state_load(conf_path, 0, err, sizeof err);
+    if (!st) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    if (check) {
+        printf("%s: configuration and register OK (register serial %llu)\n", conf_path,
+               ss_register_serial(st->reg));
+        ss_state_put(st);
+        return 0;
+    }
+    if (ss_log_open(st->cfg->syslog_facility, foreground) != 0) {
+        fprintf(stderr, "%s: SyslogFacility: unknown facility %s\n", conf_path,
+                st->cfg->syslog_facility);
+        return 1;
+    }
+    ss_extract_global_init();
+    if (smfi_register(ss_filter) != MI_SUCCESS || open_socket(st->cfg, err, sizeof err) != 0
+        || drop_privileges(st->cfg->user, err, sizeof err) != 0) {
+        fprintf(stderr, "safeshare-milter: %s\n", err);
+        ss_log(SS_LOG_ERR, "not starting: %s", err);
+        return 1;
+    }
+    ss_state_put(st);
+    /* Reopen everything as the unprivileged user, audit log included. */
+    if (!(st = ss_state_load(conf_path, 1, err, sizeof err))) {
+        fprintf(stderr, "safeshare-milter: %s\n", err);
+        ss_log(SS_LOG_ERR, "not starting: %s", err);
+        return 1;
+    }
+    ss_state_install(st);
+    if (!foreground && daemonise() != 0) {
+        ss_log(SS_LOG_ERR, "cannot become a daemon: %s", strerror(errno));
+        return 1;
+    }
+    write_pid(st->cfg->pid_file);
+
+    static sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+    pthread_t t;
+    pthread_create(&t, NULL, reload_thread, &usr1);
+
+    ss_log(SS_LOG_NOTICE, "safeshare-milter %s starting on %s (register serial %llu)",
+           PACKAGE_VERSION, st->cfg->socket, ss_register_serial(st->reg));
+    int rc = smfi_main();
+    ss_log(SS_LOG_NOTICE, "safeshare-milter stopping");
+    if (st->cfg->pid_file)
+        unlink(st->cfg->pid_file);
+    return rc == MI_SUCCESS ? 0 : 1;
+}

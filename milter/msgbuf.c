@@ -1,0 +1,90 @@
+#include "msgbuf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void ss_msgbuf_init(ss_msgbuf *m, size_t mem_max, size_t max, const char *tmpdir)
+{
+    memset(m, 0, sizeof *m);
+    m->fd = -1;
+    m->mem_max = mem_max;
+    m->max = max;
+    m->tmpdir = tmpdir;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int spill(ss_msgbuf *m)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/safeshare.XXXXXX", m->tmpdir);
+    mode_t old = umask(077);
+    int fd = mkstemp(path);
+    umask(old);
+    if (fd < 0)
+        return -1;
+    /* Unlinked at once: nothing of the message is left behind by a crash. */
+    unlink(path);
+    if (write_all(fd, m->mem.p ? m->mem.p : "", m->mem.len) != 0) {
+        close(fd);
+        return -1;
+    }
+    ss_buf_free(&m->mem);
+    m->fd = fd;
+    return 0;
+}
+
+int ss_msgbuf_add(ss_msgbuf *m, const void *p, size_t n)
+{
+    m->total += n;
+    if (m->oversize)
+        return 0;
+    if (m->total > m->max) {
+        /* Past the limit we keep nothing: the verdict is OnOversize. */
+        m->oversize = 1;
+        ss_buf_free(&m->mem);
+        if (m->fd >= 0)
+            close(m->fd);
+        m->fd = -1;
+        return 0;
+    }
+    if (m->fd < 0 && m->mem.len + n > m->mem_max && spill(m) != 0)
+        return -1;
+    if (m->fd >= 0)
+        return write_all(m->fd, p, n);
+    ss_buf_add(&m->mem, p, n);
+    return 0;
+}
+
+int ss_msgbuf_fd(ss_msgbuf *m)
+{
+    if (m->fd < 0)
+        return -1;
+    if (lseek(m->fd, 0, SEEK_SET) != 0)
+        return -1;
+    return m->fd;
+}
+
+void ss_msgbuf_free(ss_msgbuf *m)
+{
+    ss_buf_free(&m->mem);
+    if (m->fd >= 0)
+        close(m->fd);
+    m->fd = -1;
+}

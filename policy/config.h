@@ -1,0 +1,57 @@
+/* safeshare.conf: `Key value` lines, `#` comments, one typed table.
+ * Unknown keys and bad values are errors naming file, line and key. */
+#ifndef SS_CONFIG_H
+#define SS_CONFIG_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include "types.h"
+
+typedef struct ss_config {
+    char *path;                /* the file it came from */
+    /* daemon */
+    char *socket;              /* unix:/path or inet:port@host */
+    mode_t socket_mode;
+    char *socket_group;        /* group to own a unix socket, or NULL */
+    char *user;                /* drop privileges to this user when root */
+    char *pid_file;
+    char *temp_dir;            /* where large bodies spill */
+    size_t body_memory_max;    /* bytes kept in memory before spilling */
+    char *syslog_facility;
+    /* policy inputs */
+    char *register_path;
+    char *audit_log;
+    char *audit_key_path;
+    unsigned char audit_key[256];
+    size_t audit_key_len;
+    char *quarantine_dir;
+    /* outcomes */
+    ss_action on_insecure;
+    ss_action on_insecure_uncertain;
+    ss_action on_internal_error;
+    ss_action on_oversize;
+    ss_action on_unscannable;
+    size_t max_message_size;
+    size_t max_mime_depth;
+    size_t max_mime_parts;
+    /* detection switches */
+    int nhs_test_range;
+    int chi_mod10;
+    /* the practitioner's reply */
+    char *site_name;
+    char *dsl_name;
+    char *dsl_contact;
+    char *portal_url;
+} ss_config;
+
+/* Defaults only (no file): safe values for every optional key. */
+ss_config *ss_config_new(void);
+/* Load FILE. On error returns NULL and writes "FILE:LINE: Key: problem". */
+ss_config *ss_config_load(const char *path, char *err, size_t errlen);
+/* Parse from memory (tests). name is used in messages. */
+ss_config *ss_config_parse(const char *name, const char *text, char *err, size_t errlen);
+void ss_config_free(ss_config *c);
+/* The documented key list, for `-n -v` style output and the man page test. */
+const char *const *ss_config_keys(void);
+
+#endif

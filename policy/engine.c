@@ -1,0 +1,137 @@
+#include "engine.h"
+#include "buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void ss_today(char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static int register_stale(const ss_register *r)
+{
+    time_t exp = r ? ss_register_expires(r) : 0;
+    return exp != 0 && time(NULL) > exp;
+}
+
+/* Every party checked against the register. A stale register makes every
+ * party insecure for child data: fail closed, never trust old data. */
+static void check_parties(const ss_register *r, const ss_txn *t, const char *today,
+                          ss_result *out)
+{
+    out->nparties = t->nrcpts + 1;
+    out->parties = ss_xcalloc(out->nparties, sizeof *out->parties);
+    int stale = register_stale(r);
+    for (size_t i = 0; i < out->nparties; i++) {
+        ss_party *p = &out->parties[i];
+        p->is_sender = i == 0;
+        p->address = ss_xstrdup(i == 0 ? (t->sender ? t->sender : "") : t->rcpts[i - 1]);
+        ss_register_check(r, p->address, today, &p->m);
+        if (stale && p->m.secure) {
+            p->m.secure = 0;
+            snprintf(p->m.why, sizeof p->m.why, "the secure-domain register is out of date");
+        }
+    }
+}
+
+static void detect_all(const ss_config *c, const char *today, ss_result *out)
+{
+    ss_detect_opts o;
+    ss_detect_opts_default(&o);
+    sscanf(today, "%d-%d-%d", &o.ref_year, &o.ref_month, &o.ref_day);
+    o.chi_mod10 = c->chi_mod10;
+    o.nhs_test_range = c->nhs_test_range;
+    for (size_t i = 0; i < out->x.nsegs; i++)
+        ss_detect_segment(out->x.segs[i].text, out->x.segs[i].len, i, &o, &out->f);
+    ss_detect_grade(&out->f);
+}
+
+static void unparseable(ss_extract *x, const char *why)
+{
+    x->skipped = ss_xrealloc(x->skipped, (x->nskipped + 1) * sizeof *x->skipped);
+    x->skipped[x->nskipped].location = ss_xstrdup("the whole message");
+    x->skipped[x->nskipped].why = ss_xstrdup(why);
+    x->skipped[x->nskipped].unreadable = 1;
+    x->nskipped++;
+}
+
+static void finish(const ss_config *c, const ss_register *r, const ss_txn *t,
+                   const char *today, ss_result *out)
+{
+    detect_all(c, today, out);
+    check_parties(r, t, today, out);
+    ss_reference_new(out->v.reference);
+    ss_decide(c, &out->f, out->parties, out->nparties, &out->x, t->oversize, &out->v);
+    ss_reply_build(c, &out->v, &out->f, &out->x, out->parties, out->nparties, &out->reply);
+    char now[32];
+    ss_audit_now(now);
+    ss_audit_in in = {
+        .time = now, .source = t->source, .queue_id = t->queue_id,
+        .message_id = out->x.message_id, .parties = out->parties,
+        .nparties = out->nparties, .findings = &out->f, .extract = &out->x,
+        .verdict = &out->v, .register_serial = r ? ss_register_serial(r) : 0,
+        .key = c->audit_key, .keylen = c->audit_key_len,
+    };
+    out->record = ss_audit_record(&in);
+}
+
+static void limits(const ss_config *c, ss_extract_limits *l)
+{
+    ss_extract_limits d = SS_EXTRACT_LIMITS_DEFAULT;
+    *l = d;
+    l->max_depth = c->max_mime_depth;
+    l->max_parts = c->max_mime_parts;
+}
+
+int ss_engine_run_mem(const ss_config *c, const ss_register *r, const ss_txn *t,
+                      const char *msg, size_t len, ss_result *out)
+{
+    memset(out, 0, sizeof *out);
+    char today[11], err[256];
+    if (t->today)
+        snprintf(today, sizeof today, "%s", t->today);
+    else
+        ss_today(today);
+    ss_extract_limits l;
+    limits(c, &l);
+    if (!t->oversize && ss_extract_mem(msg, len, &l, &out->x, err, sizeof err) != 0)
+        unparseable(&out->x, err);
+    finish(c, r, t, today, out);
+    return 0;
+}
+
+int ss_engine_run_fd(const ss_config *c, const ss_register *r, const ss_txn *t,
+                     int fd, ss_result *out)
+{
+    memset(out, 0, sizeof *out);
+    char today[11], err[256];
+    if (t->today)
+        snprintf(today, sizeof today, "%s", t->today);
+    else
+        ss_today(today);
+    ss_extract_limits l;
+    limits(c, &l);
+    if (!t->oversize && ss_extract_fd(fd, &l, &out->x, err, sizeof err) != 0)
+        unparseable(&out->x, err);
+    finish(c, r, t, today, out);
+    return 0;
+}
+
+void ss_result_free(ss_result *res)
+{
+    ss_extract_free(&res->x);
+    ss_findings_free(&res->f);
+    for (size_t i = 0; i < res->nparties; i++)
+        free(res->parties[i].address);
+    free(res->parties);
+    ss_verdict_free(&res->v);
+    ss_reply_free(&res->reply);
+    free(res->record);
+    memset(res, 0, sizeof *res);
+}

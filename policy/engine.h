@@ -1,0 +1,47 @@
+/* One engine, three front doors: the milter, `safesharectl explain` and
+ * (later) the release path all call this, so they cannot disagree. */
+#ifndef SS_ENGINE_H
+#define SS_ENGINE_H
+
+#include <stddef.h>
+#include "audit.h"
+#include "config.h"
+#include "decide.h"
+#include "detect.h"
+#include "extract.h"
+#include "guidance.h"
+#include "register.h"
+
+typedef struct {
+    const char *sender;          /* envelope sender, may be "" for bounces */
+    const char *const *rcpts;
+    size_t nrcpts;
+    const char *queue_id;        /* or NULL */
+    const char *today;           /* "YYYY-MM-DD" local date, or NULL for today */
+    const char *source;          /* "milter", "explain" */
+    int oversize;                /* body exceeded MaxMessageSize: not scanned */
+} ss_txn;
+
+typedef struct {
+    ss_extract x;
+    ss_findings f;
+    ss_party *parties;           /* sender first, then each recipient */
+    size_t nparties;
+    ss_verdict v;
+    ss_reply reply;
+    char *record;                /* the audit JSON line */
+} ss_result;
+
+/* Run the whole policy over a message held in memory or in a file (fd at
+ * offset 0). Always produces a verdict: a message that cannot be parsed is
+ * treated as an unreadable part, never as clean. Returns 0. */
+int ss_engine_run_mem(const ss_config *c, const ss_register *r, const ss_txn *t,
+                      const char *msg, size_t len, ss_result *out);
+int ss_engine_run_fd(const ss_config *c, const ss_register *r, const ss_txn *t,
+                     int fd, ss_result *out);
+void ss_result_free(ss_result *res);
+
+/* Today's local date as YYYY-MM-DD. */
+void ss_today(char out[11]);
+
+#endif
