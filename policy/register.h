@@ -20,6 +20,10 @@ unsigned long long ss_register_serial(const ss_register *r);
 const char *ss_register_publisher(const ss_register *r);
 /* %expires as time_t, or 0 when absent. */
 time_t ss_register_expires(const ss_register *r);
+/* %issued as time_t, or 0 when absent. */
+time_t ss_register_issued(const ss_register *r);
+/* Number of entries and exclusions. */
+size_t ss_register_count(const ss_register *r);
 /* Non-fatal warnings found while parsing (e.g. broad wildcards), one per line. */
 const char *ss_register_warnings(const ss_register *r);
 
@@ -35,6 +39,8 @@ typedef struct {
                               "accreditation expired 2026-03-31",
                               "excluded from the register: no TLS on this host",
                               "the address's domain is not valid",
+                              "gcsx.gov.uk was retired and is not a secure domain",
+                              "the date of the check is not valid",
                               "the secure-domain register is out of date" */
 } ss_match;
 
