@@ -1,0 +1,15 @@
+/* safesharectl subcommands. Each returns the process exit status:
+ * 0 done, 1 a negative answer (e.g. nothing found), 2 usage or configuration error. */
+#ifndef SS_CTL_H
+#define SS_CTL_H
+
+#include "config.h"
+
+int ss_ctl_explain(const char *conf, int argc, char **argv);
+int ss_ctl_audit(const char *conf, int argc, char **argv);
+int ss_ctl_register(const char *conf, int argc, char **argv);
+
+/* Load the configuration or print why not (exit status 2 follows). */
+ss_config *ss_ctl_config(const char *conf);
+
+#endif

@@ -1,0 +1,65 @@
+/* safesharectl: the admin's, DSL's and DPO's command line. */
+#include "buildconf.h"
+#include "ctl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *conf = SS_SYSCONFDIR "/safeshare/safeshare.conf";
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: safesharectl [-c FILE] COMMAND ...\n"
+        "  explain FILE.eml --from ADDR --to ADDR [--to ADDR ...] [--json] [--date YYYY-MM-DD]\n"
+        "      run the policy on a message file and show the decision\n"
+        "  audit search TYPE VALUE [--log FILE]\n"
+        "      list audit records that involve an identifier, without the log holding it\n"
+        "  register check [FILE]\n"
+        "      parse a register strictly and report it\n"
+        "  -c FILE   configuration (default %s); may also follow the command\n"
+        "  -V        print the version\n", conf);
+}
+
+ss_config *ss_ctl_config(const char *path)
+{
+    char err[1024];
+    ss_config *c = ss_config_load(path, err, sizeof err);
+    if (!c)
+        fprintf(stderr, "safesharectl: %s\n", err);
+    return c;
+}
+
+int main(int argc, char **argv)
+{
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "-c") && i + 1 < argc)
+            conf = argv[++i];
+        else if (!strcmp(argv[i], "-V")) {
+            printf("safesharectl %s\n", PACKAGE_VERSION);
+            return 0;
+        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage(stdout);
+            return 0;
+        } else {
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[i];
+    /* subcommands parse their own options, argv[0] being the command */
+    if (!strcmp(cmd, "explain"))
+        return ss_ctl_explain(conf, argc - i, argv + i);
+    if (!strcmp(cmd, "audit"))
+        return ss_ctl_audit(conf, argc - i, argv + i);
+    if (!strcmp(cmd, "register"))
+        return ss_ctl_register(conf, argc - i, argv + i);
+    fprintf(stderr, "safesharectl: unknown command %s\n", cmd);
+    usage(stderr);
+    return 2;
+}
