@@ -1,0 +1,651 @@
+"""pflab: a private Postfix instance on loopback, with safeshare-milter and a sink.
+
+The lab exists so the integration tests and the demo exercise the milter the
+way a school's mail server would: a real SMTP client talks to a real Postfix
+smtpd, which consults the milter, and accepted mail is relayed to a sink we
+can inspect.  Nothing leaves 127.0.0.1, nothing touches the system Postfix
+(its own config, queue and data directories live in one temp dir), and every
+wait is bounded so a broken milter fails a test instead of hanging it.
+
+Needs root (Postfix's master must start as root) and Python's stdlib only.
+
+    with Lab() as lab:
+        code, text = lab.send("a@stmarys.sch.uk", ["b@nhs.net"], raw_bytes)
+"""
+
+import calendar
+import json
+import os
+import pwd
+import re
+import secrets
+import shutil
+import signal
+import smtplib
+import socket
+import socketserver
+import subprocess
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRCDIR = os.path.dirname(os.path.dirname(HERE))
+MAILDIR = os.path.join(HERE, "mail")
+
+DSL_NAME = "Ms Amara Patel"
+DSL_CONTACT = "dsl@stmarys.sch.uk, 01632 960123"
+PORTAL_URL = "https://portal.exampleshire.gov.uk/share"
+
+# Used only while tests/data/register-sample.txt does not exist yet; the
+# same domains as the shared sample, far enough from expiry to stay fresh.
+FALLBACK_REGISTER = """\
+%format    safeshare-register 1
+%publisher "Exampleshire Safeguarding Children Partnership (integration lab)"
+%serial    2026112301
+%issued    2026-11-23T00:00:00Z
+%expires   2036-01-01T00:00:00Z
+
+nhs.net               org="NHSmail" basis=nhsmail until=2036-01-01 tls=verify
+exampleshire.gov.uk   org="Exampleshire Council" basis=gov-secure-email until=2036-01-01 tls=verify
+*.exampleshire.gov.uk org="Exampleshire Council" basis=gov-secure-email until=2036-01-01 tls=verify
+stmarys.sch.uk        org="St Mary's Primary" basis=local-agreement ref=ISA-2026-014 until=2036-01-01 tls=dane
+oldtrust.nhs.uk       org="Old Trust" basis=dcb1596 until=2025-01-31
+!legacy.exampleshire.gov.uk reason="no TLS on this host"
+"""
+
+
+class LabError(Exception):
+    """The lab could not be set up or torn down; the message says which part."""
+
+
+def testdata_dir():
+    return os.environ.get("SS_TESTDATA") or os.path.join(SRCDIR, "tests", "data")
+
+
+def milter_binary():
+    """SAFESHARE_MILTER wins, then the build tree make check-integration names."""
+    if os.environ.get("SAFESHARE_MILTER"):
+        return os.environ["SAFESHARE_MILTER"]
+    builddir = os.environ.get("SS_BUILDDIR") or SRCDIR
+    return os.path.join(builddir, "milter", "safeshare-milter")
+
+
+def load_mail(name, to=None):
+    """Read tests/integration/mail/NAME, replacing the To: header if asked.
+
+    The milter decides on the envelope, but a practitioner's client writes the
+    same addresses into To:, so the lab keeps them consistent."""
+    with open(os.path.join(MAILDIR, name), "rb") as f:
+        raw = f.read()
+    if to:
+        head, sep, body = raw.partition(b"\r\n\r\n" if b"\r\n\r\n" in raw else b"\n\n")
+        eol = b"\r\n" if sep == b"\r\n\r\n" else b"\n"
+        lines = [ln for ln in head.split(eol)]
+        out, skipping = [], False
+        for ln in lines:
+            if skipping and ln[:1] in (b" ", b"\t"):
+                continue
+            skipping = ln.lower().startswith(b"to:")
+            if skipping:
+                out.append(b"To: " + b", ".join(a.encode() for a in to))
+            else:
+                out.append(ln)
+        raw = eol.join(out) + sep + body
+    return raw
+
+
+def free_port():
+    """A port nobody listens on right now (the tiny race is acceptable on loopback)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(pred, timeout, what, step=0.05):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if pred():
+                return
+        except OSError:
+            pass
+        if time.monotonic() >= deadline:
+            raise LabError("timed out after %gs waiting for %s" % (timeout, what))
+        time.sleep(step)
+
+
+def check_register_fresh(path):
+    """A stale register makes every recipient insecure (fail closed), which
+    would turn every secure-share test into a confusing refusal; say why."""
+    with open(path, encoding="utf-8") as f:
+        for ln in f:
+            parts = ln.split()
+            if len(parts) >= 2 and parts[0] == "%expires":
+                when = time.strptime(parts[1], "%Y-%m-%dT%H:%M:%SZ")
+                if calendar.timegm(when) <= time.time():
+                    raise LabError("%s expired at %s: refresh its %%expires "
+                                   "(and %%serial) so secure shares can pass"
+                                   % (path, parts[1]))
+                return
+
+
+# ---------------------------------------------------------------- the sink
+
+class _SinkHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP for Postfix's smtp client; one file per message.
+
+    A message is written to a temp name and renamed, so a reader never sees
+    half a message."""
+
+    timeout = 30
+
+    def reply(self, line):
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self):
+        self.reply("220 sink.lab ESMTP")
+        mail_from, rcpts = None, []
+        while True:
+            line = self.rfile.readline(4096)
+            if not line:
+                return
+            cmd = line.decode("latin-1").rstrip("\r\n")
+            verb = cmd[:4].upper()
+            if verb == "EHLO":
+                self.reply("250-sink.lab")
+                self.reply("250 8BITMIME")
+            elif verb == "HELO":
+                self.reply("250 sink.lab")
+            elif verb == "MAIL":
+                mail_from, rcpts = cmd[10:].strip(), []
+                self.reply("250 2.1.0 ok")
+            elif verb == "RCPT":
+                rcpts.append(cmd[8:].strip())
+                self.reply("250 2.1.5 ok")
+            elif verb == "DATA":
+                self.reply("354 go ahead")
+                data = self.read_data()
+                if data is None:
+                    return
+                self.server.store(mail_from, rcpts, data)
+                self.reply("250 2.0.0 stored")
+                mail_from, rcpts = None, []
+            elif verb == "RSET":
+                mail_from, rcpts = None, []
+                self.reply("250 2.0.0 ok")
+            elif verb == "NOOP":
+                self.reply("250 2.0.0 ok")
+            elif verb == "QUIT":
+                self.reply("221 2.0.0 bye")
+                return
+            else:
+                self.reply("502 5.5.2 not here")
+
+    def read_data(self):
+        chunks = []
+        while True:
+            line = self.rfile.readline(1 << 20)
+            if not line:
+                return None
+            if line in (b".\r\n", b".\n"):
+                return b"".join(chunks)
+            if line.startswith(b"."):
+                line = line[1:]
+            chunks.append(line)
+
+
+class Sink(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, port, directory):
+        self.directory = directory
+        self.count = 0
+        self.lock = threading.Lock()
+        super().__init__(("127.0.0.1", port), _SinkHandler)
+        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self.thread.start()
+
+    def store(self, mail_from, rcpts, data):
+        with self.lock:
+            self.count += 1
+            base = os.path.join(self.directory, "%04d" % self.count)
+        with open(base + ".json.tmp", "w") as f:
+            json.dump({"mail_from": mail_from, "rcpts": rcpts}, f)
+        os.rename(base + ".json.tmp", base + ".json")
+        with open(base + ".eml.tmp", "wb") as f:
+            f.write(data)
+        os.rename(base + ".eml.tmp", base + ".eml")
+
+    def close(self):
+        self.shutdown()
+        self.server_close()
+
+
+# ---------------------------------------------------------------- the lab
+
+class Lab:
+    """A private Postfix + sink (+ safeshare-milter) under one temp dir.
+
+    milter=True       start safeshare-milter and point smtpd at it
+    milter=False      Postfix relays straight to the sink (checks the lab itself)
+    milter="down"     smtpd is configured for the milter but nothing listens,
+                      which is what a crashed milter looks like to Postfix
+    milter_conf       extra `Key value` lines appended to the generated config
+    """
+
+    def __init__(self, milter=True, milter_conf="", register=None, keep=False):
+        self.milter_mode = milter
+        self.milter_conf_extra = milter_conf
+        self.register_path = register
+        self.keep = keep
+        self.dir = None
+        self.sink = None
+        self.milter_proc = None
+        self.postfix_up = False
+        self.sends = []
+
+    # -- layout
+
+    def path(self, *parts):
+        return os.path.join(self.dir, *parts)
+
+    @property
+    def postfix_conf(self):
+        return self.path("postfix")
+
+    @property
+    def maillog(self):
+        return self.path("log", "maillog")
+
+    @property
+    def milter_log(self):
+        return self.path("log", "milter.stderr")
+
+    @property
+    def audit_log(self):
+        return self.path("audit", "audit.log")
+
+    @property
+    def milter_socket(self):
+        return self.path("run", "milter.sock")
+
+    @property
+    def milter_config(self):
+        return self.path("safeshare.conf")
+
+    def log_files(self):
+        """Every log a person could read: Postfix's, the milter's, the audit trail."""
+        return [p for p in (self.maillog, self.milter_log, self.audit_log)
+                if os.path.exists(p)]
+
+    # -- start/stop
+
+    def __enter__(self):
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+    def start(self):
+        if os.geteuid() != 0:
+            raise LabError("the lab needs root to start Postfix")
+        self.dir = tempfile.mkdtemp(prefix="safeshare-lab-")
+        # smtpd runs as "postfix" and must reach the milter socket below here.
+        os.chmod(self.dir, 0o755)
+        for d, mode in (("postfix", 0o755), ("spool", 0o755), ("data", 0o755),
+                        ("log", 0o755), ("run", 0o755), ("sink", 0o755),
+                        ("audit", 0o700), ("quarantine", 0o700)):
+            os.mkdir(self.path(d), mode)
+            os.chmod(self.path(d), mode)
+        # Postfix's master takes its lock in data_directory as mail_owner.
+        pw = pwd.getpwnam("postfix")
+        os.chown(self.path("data"), pw.pw_uid, pw.pw_gid)
+        os.chmod(self.path("data"), 0o700)
+        self.smtpd_port = free_port()
+        self.sink_port = free_port()
+        self.sink = Sink(self.sink_port, self.path("sink"))
+        if self.milter_mode is True:
+            self.write_milter_config()
+            self.start_milter()
+        self.write_postfix_config()
+        self.start_postfix()
+
+    def stop(self):
+        if self.dir is None:
+            return
+        if self.postfix_up:
+            subprocess.run(["postfix", "-c", self.postfix_conf, "stop"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           timeout=30)
+            self.wait_postfix_gone()
+            self.postfix_up = False
+        self.stop_milter()
+        if self.sink is not None:
+            self.sink.close()
+            self.sink = None
+        if not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir = None
+
+    def wait_postfix_gone(self):
+        pidfile = self.path("spool", "pid", "master.pid")
+
+        def gone():
+            try:
+                with open(pidfile) as f:
+                    pid = int(f.read().strip())
+                os.kill(pid, 0)
+                return False
+            except (OSError, ValueError):
+                return True
+        try:
+            wait_for(gone, 15, "Postfix master to exit")
+        except LabError:
+            pass
+
+    # -- Postfix
+
+    def write_postfix_config(self):
+        if self.milter_mode is False:
+            milters = ""
+        else:
+            milters = "{ unix:%s, default_action=tempfail }" % self.milter_socket
+        main = f"""\
+# Private instance for safeshare integration tests; generated by pflab.py.
+compatibility_level = 3.6
+queue_directory = {self.path('spool')}
+data_directory = {self.path('data')}
+mail_owner = postfix
+setgid_group = postdrop
+syslog_name = safeshare-lab
+maillog_file = {self.maillog}
+maillog_file_prefixes = {self.dir}
+myhostname = mx.lab.invalid
+mydomain = lab.invalid
+myorigin = $myhostname
+mydestination =
+local_recipient_maps =
+local_transport = error:5.1.1 local delivery is disabled in the lab
+alias_maps =
+alias_database =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+relayhost = [127.0.0.1]:{self.sink_port}
+smtp_dns_support_level = disabled
+smtpd_peername_lookup = no
+smtp_tls_security_level = none
+smtpd_tls_security_level = none
+biff = no
+queue_run_delay = 10s
+minimal_backoff_time = 10s
+maximal_backoff_time = 20s
+smtpd_milters = {milters}
+non_smtpd_milters =
+milter_protocol = 6
+milter_default_action = tempfail
+milter_connect_timeout = 3s
+milter_command_timeout = 10s
+milter_content_timeout = 30s
+"""
+        services = [
+            ("127.0.0.1:%d" % self.smtpd_port, "inet", "n", "-", "n", "-", "-", "smtpd"),
+            ("pickup", "unix", "n", "-", "n", "60", "1", "pickup"),
+            ("cleanup", "unix", "n", "-", "n", "-", "0", "cleanup"),
+            ("qmgr", "unix", "n", "-", "n", "300", "1", "qmgr"),
+            ("rewrite", "unix", "-", "-", "n", "-", "-", "trivial-rewrite"),
+            ("bounce", "unix", "-", "-", "n", "-", "0", "bounce"),
+            ("defer", "unix", "-", "-", "n", "-", "0", "bounce"),
+            ("trace", "unix", "-", "-", "n", "-", "0", "bounce"),
+            ("verify", "unix", "-", "-", "n", "-", "1", "verify"),
+            ("flush", "unix", "n", "-", "n", "1000?", "0", "flush"),
+            ("proxymap", "unix", "-", "-", "n", "-", "-", "proxymap"),
+            ("proxywrite", "unix", "-", "-", "n", "-", "1", "proxymap"),
+            ("smtp", "unix", "-", "-", "n", "-", "-", "smtp"),
+            ("relay", "unix", "-", "-", "n", "-", "-", "smtp"),
+            ("showq", "unix", "n", "-", "n", "-", "-", "showq"),
+            ("error", "unix", "-", "-", "n", "-", "-", "error"),
+            ("retry", "unix", "-", "-", "n", "-", "-", "error"),
+            ("discard", "unix", "-", "-", "n", "-", "-", "discard"),
+            ("anvil", "unix", "-", "-", "n", "-", "1", "anvil"),
+            ("scache", "unix", "-", "-", "n", "-", "1", "scache"),
+            ("postlog", "unix-dgram", "n", "-", "n", "-", "1", "postlogd"),
+        ]
+        master = "".join("%-20s %-10s %-3s %-3s %-3s %-5s %-3s %s\n" % s
+                         for s in services)
+        with open(os.path.join(self.postfix_conf, "main.cf"), "w") as f:
+            f.write(main)
+        with open(os.path.join(self.postfix_conf, "master.cf"), "w") as f:
+            f.write(master)
+
+    def start_postfix(self):
+        r = subprocess.run(["postfix", "-c", self.postfix_conf, "start"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=60)
+        if r.returncode != 0:
+            raise LabError("postfix start failed:\n" + r.stdout.decode(errors="replace"))
+        self.postfix_up = True
+        wait_for(self.smtpd_answers, 20, "Postfix smtpd on port %d" % self.smtpd_port,
+                 step=0.1)
+
+    def smtpd_answers(self):
+        with socket.create_connection(("127.0.0.1", self.smtpd_port), timeout=5) as s:
+            s.settimeout(5)
+            banner = s.recv(512)
+            s.sendall(b"QUIT\r\n")
+            return banner.startswith(b"220")
+
+    # -- milter
+
+    def write_milter_config(self):
+        key = self.path("audit", "audit.key")
+        fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(secrets.token_bytes(48))
+        register = self.register_path or self.default_register()
+        conf = f"""\
+# safeshare-milter config for the integration lab; generated by pflab.py.
+Socket          unix:{self.milter_socket}
+SocketMode      0666
+Register        {register}
+AuditLog        {self.audit_log}
+AuditKey        {key}
+QuarantineDir   {self.path('quarantine')}
+DSLName         {DSL_NAME}
+DSLContact      {DSL_CONTACT}
+SecurePortalURL {PORTAL_URL}
+OnInsecure      reject
+"""
+        with open(self.milter_config, "w") as f:
+            f.write(conf + self.milter_conf_extra)
+
+    def default_register(self):
+        shared = os.path.join(testdata_dir(), "register-sample.txt")
+        if os.path.exists(shared):
+            check_register_fresh(shared)
+            return shared
+        own = self.path("register.txt")
+        with open(own, "w") as f:
+            f.write(FALLBACK_REGISTER)
+        return own
+
+    def start_milter(self):
+        binary = milter_binary()
+        if not os.access(binary, os.X_OK):
+            raise LabError("safeshare-milter not found at %s "
+                           "(set SS_BUILDDIR or SAFESHARE_MILTER)" % binary)
+        self._milter_err = open(self.milter_log, "ab")
+        self.milter_proc = subprocess.Popen(
+            [binary, "-c", self.milter_config, "-f"],
+            stdin=subprocess.DEVNULL, stdout=self._milter_err,
+            stderr=self._milter_err)
+        self.wait_milter_ready()
+
+    def wait_milter_ready(self, timeout=15):
+        def ready():
+            if self.milter_proc.poll() is not None:
+                raise LabError("safeshare-milter exited with status %s:\n%s"
+                               % (self.milter_proc.returncode, self.milter_stderr()))
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.settimeout(2)
+                s.connect(self.milter_socket)
+                return True
+        wait_for(ready, timeout, "safeshare-milter socket %s" % self.milter_socket)
+
+    def milter_stderr(self):
+        try:
+            with open(self.milter_log, "rb") as f:
+                return f.read().decode(errors="replace")
+        except OSError:
+            return ""
+
+    def milter_alive(self):
+        return self.milter_proc is not None and self.milter_proc.poll() is None
+
+    def signal_milter(self, sig):
+        self.milter_proc.send_signal(sig)
+
+    def kill_milter(self):
+        """What a crash looks like: SIGKILL, no chance to clean up the socket."""
+        self.milter_proc.send_signal(signal.SIGKILL)
+        self.milter_proc.wait(timeout=10)
+
+    def stop_milter(self):
+        if self.milter_proc is None:
+            return
+        if self.milter_proc.poll() is None:
+            self.milter_proc.terminate()
+            try:
+                self.milter_proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.milter_proc.kill()
+                self.milter_proc.wait(timeout=10)
+        self._milter_err.close()
+        self.milter_proc = None
+
+    # -- using it
+
+    def send(self, mail_from, rcpts, message, timeout=60):
+        """Send like a mail client would; return the final (code, text).
+
+        text keeps every line of a multi-line reply, joined by newlines.  The
+        stage the answer came at (mail, rcpt, data, done) is kept in
+        self.sends, because only messages that reach end-of-data get an
+        audit record."""
+        # Clients send CRLF; a bare LF would test Postfix, not the milter.
+        message = re.sub(rb"\r?\n", b"\r\n", message)
+        stage = "connect"
+        try:
+            with smtplib.SMTP("127.0.0.1", self.smtpd_port, timeout=timeout) as c:
+                c.ehlo("client.stmarys.sch.uk")
+                stage = "mail"
+                code, resp = c.mail(mail_from)
+                if code != 250:
+                    raise smtplib.SMTPSenderRefused(code, resp, mail_from)
+                stage = "rcpt"
+                refused = {}
+                for r in rcpts:
+                    code, resp = c.rcpt(r)
+                    if code not in (250, 251):
+                        refused[r] = (code, resp)
+                if len(refused) == len(rcpts):
+                    code, resp = next(iter(refused.values()))
+                    raise smtplib.SMTPResponseException(code, resp)
+                stage = "data"
+                code, resp = c.data(message)
+                if code != 250:
+                    raise smtplib.SMTPDataError(code, resp)
+                stage = "done"
+                result = (code, resp)
+        except smtplib.SMTPResponseException as e:
+            result = (e.smtp_code, e.smtp_error)
+        except smtplib.SMTPServerDisconnected as e:
+            result = (0, ("disconnected: %s" % e).encode())
+        text = result[1].decode("utf-8", "replace") if isinstance(result[1], bytes) \
+            else str(result[1])
+        self.sends.append({"from": mail_from, "rcpts": list(rcpts), "stage": stage,
+                           "code": result[0], "text": text})
+        return result[0], text
+
+    def delivered(self):
+        """Paths of the messages the sink has received, oldest first."""
+        d = self.path("sink")
+        return sorted(os.path.join(d, n) for n in os.listdir(d) if n.endswith(".eml"))
+
+    def delivered_messages(self):
+        """[(envelope dict, message bytes)] for each message the sink holds."""
+        out = []
+        for p in self.delivered():
+            with open(p[:-4] + ".json") as f:
+                env = json.load(f)
+            with open(p, "rb") as f:
+                out.append((env, f.read()))
+        return out
+
+    def wait_delivered(self, count, timeout=20):
+        """Wait until the sink holds at least count messages; return whether it does."""
+        try:
+            wait_for(lambda: len(self.delivered()) >= count, timeout,
+                     "%d message(s) at the sink" % count, step=0.1)
+            return True
+        except LabError:
+            return False
+
+    def audit_records(self):
+        """One dict per audit line; a line that is not JSON raises, on purpose."""
+        try:
+            with open(self.audit_log, encoding="utf-8") as f:
+                return [json.loads(ln) for ln in f if ln.strip()]
+        except FileNotFoundError:
+            return []
+
+    def read_maillog(self):
+        try:
+            with open(self.maillog, "rb") as f:
+                return f.read().decode(errors="replace")
+        except OSError:
+            return ""
+
+
+REFERENCE_RE = re.compile(r"SS-[A-Z0-9]{4}-[A-Z0-9]{4}")
+
+
+def reference_in(text):
+    m = REFERENCE_RE.search(text)
+    return m.group(0) if m else None
+
+
+# ---------------------------------------------------------------- self-check
+
+def _selftest():
+    """Check the lab itself, without the milter: relay works, milter down → 4xx."""
+    msg = load_mail("newsletter.eml", to=["parent@gmail.com"])
+    with Lab(milter=False) as lab:
+        code, text = lab.send("office@stmarys.sch.uk", ["parent@gmail.com"], msg)
+        print("no milter: %d %s" % (code, text.replace("\n", " | ")))
+        assert code == 250, (code, text)
+        assert lab.wait_delivered(1), "nothing at the sink"
+        env, data = lab.delivered_messages()[0]
+        assert b"Summer fair" in data, "body did not arrive whole"
+        print("sink got:", env, len(data), "bytes")
+        assert "status=sent" in lab.read_maillog(), "no delivery line in maillog"
+    with Lab(milter="down") as lab:
+        code, text = lab.send("office@stmarys.sch.uk", ["parent@gmail.com"], msg)
+        print("milter down: %d %s" % (code, text.replace("\n", " | ")))
+        assert 400 <= code < 500, (code, text)
+        time.sleep(1)
+        assert lab.delivered() == [], "delivered with the milter down"
+    print("selftest ok")
+
+
+if __name__ == "__main__":
+    _selftest()
