@@ -14,6 +14,8 @@
 #define SS_F_MOD10_ONLY 0x04u  /* CHI valid by the 2026 Mod-10 rule only */
 #define SS_F_DEMOTED    0x08u  /* a telephone/commercial label just before */
 #define SS_F_CHILD_AGE  0x10u  /* CHI-implied age under 18 */
+#define SS_F_GRADED     0x20u  /* ss_detect_grade has applied the message-level
+                                  modifier: grading twice does not lift twice */
 
 typedef struct {
     ss_type type;

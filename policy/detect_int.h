@@ -1,0 +1,125 @@
+/* Internals shared by the detector files (not part of the public contract).
+ * Flow per segment: normalise → find every keyword once (sorted positions)
+ * → scan ten-digit candidates once → each type's file turns candidates into
+ * findings, grading confidence by binary search over the keyword positions. */
+#ifndef SS_DETECT_INT_H
+#define SS_DETECT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "detect.h"
+#include "normalise.h"
+
+/* ---- phrase matcher (detect_phrase.c) ----------------------------------
+ * A phrase is a tiny pattern, enough for the spec's keyword and SG_TERMS
+ * regexes without a regex engine on the hot path:
+ *   literal bytes, "(a|b|)" groups (nestable, empty alternative = optional),
+ *   '~' = [- ], '_' = optional whitespace (\s?).
+ * Every phrase starts with a word character and is word-bounded at the
+ * start; at the end it is word-bounded when its last character is a word
+ * character (regex \b). */
+typedef struct {
+    const char *pat;
+    unsigned char ci;      /* ASCII case-insensitive */
+    unsigned mask;         /* the caller's meaning (type bits, term id) */
+} ss_phrase;
+
+#define SS_PHRASE_MAX 256
+#define SS_PHRASE_LIST_MAX 2048
+
+typedef struct {
+    ss_phrase p[SS_PHRASE_MAX];
+    size_t n;
+    uint16_t off[257];                  /* first byte → list[off[c]..off[c+1]) */
+    uint16_t list[SS_PHRASE_LIST_MAX];
+} ss_phrase_set;
+
+/* Build the first-byte dispatch; call once after filling p/n. Returns -1 if
+ * the set is too large (a programming error, caught by the unit tests). */
+int ss_phrase_build(ss_phrase_set *s);
+
+typedef void (*ss_phrase_cb)(void *ctx, size_t idx, size_t start, size_t end);
+/* Call cb for every phrase matching at every word start, in text order. */
+void ss_phrase_scan(const ss_phrase_set *s, const char *t, size_t len,
+                    ss_phrase_cb cb, void *ctx);
+
+/* ---- keyword positions --------------------------------------------------*/
+#define SS_KW_DEMOTE (1u << 20)   /* telephone / commercial label (§10) */
+#define SS_KW_BIT(t) (1u << (t))
+
+typedef struct {
+    size_t s, e;                  /* normalised byte span */
+    unsigned mask;
+} ss_kwhit;
+
+typedef struct {
+    const ss_norm *nm;
+    const ss_detect_opts *o;
+    size_t seg;
+    ss_kwhit *kw;                 /* sorted by s */
+    size_t nkw, kwcap;
+} ss_segctx;
+
+/* A keyword of any type in mask within 300 characters of [s, e). */
+int ss_kw_near(const ss_segctx *c, unsigned mask, size_t s, size_t e);
+/* A telephone/commercial label ending within 20 characters before s. */
+int ss_demote_before(const ss_segctx *c, size_t s);
+/* Step a confidence level by delta levels, clamped to LOW..HIGH. */
+int ss_conf_step(int conf, int delta);
+/* Append a zeroed finding for type t at normalised [s, e) of this segment. */
+ss_finding *ss_finding_add(const ss_segctx *c, ss_findings *out, ss_type t,
+                           size_t s, size_t e);
+/* Keyword confidence + demotion for an identifier finding. */
+void ss_grade_identifier(const ss_segctx *c, ss_finding *f, size_t s, size_t e,
+                         int with_kw, int without_kw);
+
+/* Per-type keyword lists (mask = SS_KW_BIT(type)). */
+extern const ss_phrase ss_nhs_keywords[];
+extern const size_t ss_nhs_nkeywords;
+extern const ss_phrase ss_chi_keywords[];
+extern const size_t ss_chi_nkeywords;
+extern const ss_phrase ss_hcn_keywords[];
+extern const size_t ss_hcn_nkeywords;
+extern const ss_phrase ss_uln_keywords[];
+extern const size_t ss_uln_nkeywords;
+
+/* ---- ten-digit candidates (detect_ten.c, spec §0.2, §0.3) ------------- */
+enum { SS_FORM_CONTIG, SS_FORM_334, SS_FORM_64 };
+#define SS_TEN_MOD10_ONLY 0x100u  /* CHI passes by Luhn only */
+
+typedef struct {
+    size_t s, e;                  /* normalised span */
+    char d[11];                   /* the ten digits, NUL-terminated */
+    int form;
+    unsigned types;               /* SS_KW_BIT(type) set + SS_TEN_MOD10_ONLY */
+} ss_ten_cand;
+
+typedef struct {
+    ss_ten_cand *v;
+    size_t n, cap;
+} ss_ten_cands;
+
+/* Classify ten digits in a form (§0.3), honouring o->chi_mod10. */
+unsigned ss_ten_classify(const char *d, int form, const ss_detect_opts *o);
+/* Every candidate of normalised text with a non-empty classification. */
+void ss_ten_scan(const char *t, size_t len, const ss_detect_opts *o, ss_ten_cands *out);
+
+/* Per-type emitters: one finding from a classified candidate. */
+void ss_nhs_emit(const ss_segctx *c, const ss_ten_cand *k, ss_findings *out);
+void ss_chi_emit(const ss_segctx *c, const ss_ten_cand *k, ss_findings *out);
+void ss_hcn_emit(const ss_segctx *c, const ss_ten_cand *k, ss_findings *out);
+void ss_uln_emit(const ss_segctx *c, const ss_ten_cand *k, ss_findings *out);
+/* "*** *** 5919" from ten digits. */
+void ss_redact_334(char *dst, size_t n, const char *d10);
+
+/* ---- context signals ---------------------------------------------------*/
+/* §9.1: distinct-term score of normalised text; names of the scoring terms
+ * are written to why (may be NULL). */
+int ss_sg_score(const char *t, size_t len, char *why, size_t whylen,
+                size_t *first_s, size_t *first_e);
+void ss_sg_detect(const ss_segctx *c, ss_findings *out);
+/* §9.2 protective markings. */
+void ss_marking_detect(const ss_segctx *c, ss_findings *out);
+
+#endif

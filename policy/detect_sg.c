@@ -1,0 +1,166 @@
+/* Safeguarding context score (spec §9.1): the sum of the weights of the
+ * distinct SG_TERMS present in a segment; context when the score is >= 2.
+ * Terms mirror SG_TERMS in identifier_vectors.py one for one, including
+ * which are case-sensitive (ambiguous acronyms). */
+#include "detect_int.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SG_THRESHOLD 2
+#define I 1   /* case-insensitive */
+#define C 0   /* case-sensitive */
+
+/* mask holds the weight */
+static const ss_phrase sg_terms[] = {
+    { "child protection (plan|conference|register|enquir(y|ies)|investigation|medical)(s|)", I, 2 },
+    { "CP (plan|conference)(s|)", C, 2 },
+    { "(ICPC|RCPC)", C, 2 },
+    { "(section|s.|s)_47", I, 1 },
+    { "(section|s.|s)_47 (enquir(y|ies)|investigation)(s|)", I, 2 },
+    { "strategy (discussion|meeting)(s|)", I, 2 },
+    { "multi~agency safeguarding hub", I, 2 },
+    { "MASH", C, 1 },
+    { "LADO", I, 2 },
+    { "local authority designated officer", I, 2 },
+    { "looked~after (child|children|young pe(rson|ople))", I, 2 },
+    { "child(ren|) (looked after|in care)", I, 2 },
+    { "(LAC|CLA|CiC)", C, 1 },
+    { "((interim |)care order|emergency protection order|police protection|supervision order)(s|)", I, 2 },
+    { "child sexual exploitation", I, 2 },
+    { "CSE", C, 1 },
+    { "child criminal exploitation", I, 2 },
+    { "CCE", C, 1 },
+    { "county lines", I, 2 },
+    { "(FGM|female genital mutilation)", I, 2 },
+    { "operation encompass", I, 2 },
+    { "(prevent referral|channel panel)", I, 2 },
+    { "national referral mechanism", I, 2 },
+    { "NRM", C, 1 },
+    { "harmful sexual behaviour(s|)", I, 2 },
+    { "HSB", C, 1 },
+    { "non~accidental injur(y|ies)", I, 2 },
+    { "NAI", C, 1 },
+    { "child in need (plan|meeting|review|assessment)(s|)", I, 2 },
+    { "(Child in Need|CIN)", C, 1 },
+    { "MARAC", I, 2 },
+    { "MAPPA", I, 1 },
+    { "early help", I, 1 },
+    { "(EHCP|education(,|) health and care plan)", I, 1 },
+    { "DSL", C, 1 },
+    { "designated safeguarding lead", I, 1 },
+    { "safeguarding", I, 1 },
+    { "social worker", I, 1 },
+    { "personal education plan", I, 1 },
+    { "PEP", C, 1 },
+    { "(IRO|independent reviewing officer)", C, 1 },
+    { "virtual school", I, 1 },
+    { "(special guardianship|private fostering)", I, 1 },
+    { "((physical|sexual|emotional) abuse|neglect)", I, 1 },
+    { "(missing from (home|care|education)|return home interview)", I, 1 },
+    { "(CPOMS|MyConcern)", I, 1 },
+    { "inter~agency referral discussion", I, 2 },
+    { "IRD", C, 1 },
+    { "(GIRFEC|child's plan)", I, 1 },
+    { "(compulsory supervision order|children's hearing)", I, 2 },
+    { "UNOCINI", I, 2 },
+    { "pre~birth assessment", I, 2 },
+    { "unborn", I, 1 },
+};
+#define NTERMS (sizeof sg_terms / sizeof *sg_terms)
+
+static ss_phrase_set sg_set;
+static pthread_once_t sg_once = PTHREAD_ONCE_INIT;
+
+static void sg_init(void)
+{
+    memcpy(sg_set.p, sg_terms, sizeof sg_terms);
+    sg_set.n = NTERMS;
+    if (ss_phrase_build(&sg_set) != 0)
+        sg_set.n = 0;   /* unreachable with this table; the unit tests prove it */
+}
+
+typedef struct {
+    size_t s[NTERMS], e[NTERMS];   /* first match of each term */
+    unsigned char seen[NTERMS];
+} sg_hits;
+
+static void on_term(void *ctx, size_t idx, size_t s, size_t e)
+{
+    sg_hits *h = ctx;
+    if (!h->seen[idx]) {
+        h->seen[idx] = 1;
+        h->s[idx] = s;
+        h->e[idx] = e;
+    }
+}
+
+/* Append the term text at t[s, e) to why, whitespace runs as one space. */
+static void add_term(char *why, size_t whylen, size_t *w, const char *t,
+                     size_t s, size_t e)
+{
+    const char *sep = *w > 0 && why[*w - 1] != ' ' ? ", " : "";
+    for (; *sep && *w + 1 < whylen; sep++)
+        why[(*w)++] = *sep;
+    for (size_t i = s; i < e && *w + 1 < whylen; i++) {
+        char ch = ss_is_space((unsigned char)t[i]) ? ' ' : t[i];
+        why[(*w)++] = ch;
+    }
+    why[*w] = '\0';
+}
+
+int ss_sg_score(const char *t, size_t len, char *why, size_t whylen,
+                size_t *first_s, size_t *first_e)
+{
+    pthread_once(&sg_once, sg_init);
+    sg_hits h;
+    memset(h.seen, 0, sizeof h.seen);
+    ss_phrase_scan(&sg_set, t, len, on_term, &h);
+    int score = 0;
+    size_t fs = len, fe = len;
+    for (size_t i = 0; i < NTERMS; i++) {
+        if (!h.seen[i])
+            continue;
+        score += (int)sg_terms[i].mask;
+        if (h.s[i] < fs) {
+            fs = h.s[i];
+            fe = h.e[i];
+        }
+    }
+    if (first_s)
+        *first_s = fs, *first_e = fe;
+    if (why && whylen > 0) {
+        size_t w = (size_t)snprintf(why, whylen, "score %d: ", score);
+        if (w >= whylen)
+            w = whylen - 1;
+        /* terms in the order they appear in the text */
+        size_t last = 0;
+        for (;;) {
+            size_t best = NTERMS;
+            for (size_t i = 0; i < NTERMS; i++)
+                if (h.seen[i] && h.s[i] >= last && (best == NTERMS || h.s[i] < h.s[best]))
+                    best = i;
+            if (best == NTERMS)
+                break;
+            add_term(why, whylen, &w, t, h.s[best], h.e[best]);
+            h.seen[best] = 0;
+            last = h.s[best];
+        }
+    }
+    return score;
+}
+
+void ss_sg_detect(const ss_segctx *c, ss_findings *out)
+{
+    char why[sizeof out->v->redacted];
+    size_t s, e;
+    int score = ss_sg_score(c->nm->text, c->nm->len, why, sizeof why, &s, &e);
+    if (score > out->sg_score)
+        out->sg_score = score;
+    if (score < SG_THRESHOLD)
+        return;
+    ss_finding *f = ss_finding_add(c, out, SS_T_SG, s, e);
+    f->confidence = SS_CONF_HIGH;
+    memcpy(f->redacted, why, sizeof why);
+}
