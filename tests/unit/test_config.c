@@ -132,6 +132,27 @@ static void audit_key_file_checked(void **state)
     rmdir(dir);
 }
 
+/* Every key in the table is documented in safeshare.conf(5). */
+static void every_key_is_in_the_man_page(void **state)
+{
+    const char *src = getenv("SS_SRCDIR");
+    assert_non_null(src);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/man/safeshare.conf.5", src);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    static char page[65536];
+    size_t n = fread(page, 1, sizeof page - 1, f);
+    fclose(f);
+    page[n] = '\0';
+    for (const char *const *k = ss_config_keys(); *k; k++) {
+        char want[128];
+        snprintf(want, sizeof want, "\n.B %s ", *k);
+        if (!strstr(page, want))
+            fail_msg("%s is not documented in safeshare.conf(5)", *k);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -141,6 +162,7 @@ int main(void)
         cmocka_unit_test(insecure_may_never_be_accept),
         cmocka_unit_test(required_keys),
         cmocka_unit_test(audit_key_file_checked),
+        cmocka_unit_test(every_key_is_in_the_man_page),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

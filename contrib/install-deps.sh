@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install the Debian 12 packages safeshare needs to build, test and demo.
+# Run as root. Safe to run again: apt-get skips what is already there.
+set -eu
+PACKAGES="build-essential autoconf automake pkg-config
+  libmilter-dev libgmime-3.0-dev libglib2.0-dev libssl-dev libcurl4-openssl-dev
+  libidn2-dev libcmocka-dev
+  postfix python3 man-db"
+if [ "$(id -u)" != 0 ]; then
+    echo "install-deps: run as root (it installs Debian packages)" >&2
+    exit 2
+fi
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    echo "install-deps: installing:$missing"
+    # Postfix asks how to configure itself; tests run their own instances.
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi

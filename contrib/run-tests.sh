@@ -1,0 +1,59 @@
+#!/bin/sh
+# The whole test suite: install, build with warnings as errors, unit tests,
+# the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
+# and the integration tests against a real Postfix on loopback (root).
+# Ends with one line: "N passed, N failed".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+./contrib/install-deps.sh || exit 1
+
+passed=0 failed=0
+count() {  # add a suite's totals from its test-suite.log
+    log=$1/test-suite.log
+    if [ ! -f "$log" ]; then
+        echo "run-tests: $2 produced no test-suite.log" >&2
+        failed=$((failed + 1))
+        return
+    fi
+    p=$(sed -n 's/^# PASS: *//p' "$log" | head -1)
+    f=$(sed -n 's/^# FAIL: *//p' "$log" | head -1)
+    e=$(sed -n 's/^# ERROR: *//p' "$log" | head -1)
+    xp=$(sed -n 's/^# XPASS: *//p' "$log" | head -1)
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0} + ${e:-0} + ${xp:-0}))
+    echo "== $2: ${p:-0} passed, $(( ${f:-0} + ${e:-0} + ${xp:-0} )) failed"
+    if [ "$(( ${f:-0} + ${e:-0} + ${xp:-0} ))" != 0 ]; then
+        grep -E '^(not ok|FAIL|ERROR)' "$1"/tests/*/*.log 2>/dev/null | head -40
+    fi
+}
+
+suite() {  # suite NAME BUILDDIR TARGET [configure args]
+    name=$1 dir=$2 target=$3
+    shift 3
+    echo "== $name: building in $dir"
+    rm -f "$dir/test-suite.log"
+    if ! ./contrib/build.sh "$dir" "$@"; then
+        echo "run-tests: $name: build failed" >&2
+        failed=$((failed + 1))
+        return
+    fi
+    make -s -C "$dir" "$target" >"$dir/$target.out" 2>&1 || true
+    count "$dir" "$name"
+}
+
+suite "unit tests (gcc -Werror)" "$top/_build" check --enable-werror
+suite "unit tests (ASan+UBSan)" "$top/_build-san" check --enable-werror \
+    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+    LDFLAGS="-fsanitize=address,undefined"
+if [ "$(id -u)" = 0 ]; then
+    rm -f "$top/_build/test-suite.log"
+    make -s -C "$top/_build" check-integration >"$top/_build/check-integration.out" 2>&1 || true
+    count "$top/_build" "integration tests (real Postfix)"
+else
+    echo "run-tests: not root: the integration tests need root to run Postfix" >&2
+    failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
