@@ -116,7 +116,8 @@ def t_mixed_refused(r):
     # The secure recipient may be mentioned, but never as the problem.
     for ln in text.splitlines():
         low = ln.lower()
-        if SECURE in ln and ("not on" in low or "insecure" in low or "not secure" in low):
+        if SECURE in ln and any(w in low for w in ("not on", "insecure", "not secure",
+                                                      "expired", "excluded")):
             bad.append("reply names %s as a problem: %r" % (SECURE, ln))
     if r.wait_quiet() != before:
         bad.append("something reached the sink (even the secure copy must not go)")
