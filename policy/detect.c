@@ -14,13 +14,15 @@
 #define KW_WINDOW 300      /* §10 proximity, either side */
 #define DEMOTE_WINDOW 20   /* §10 label ending just before */
 
-#define DOBK (SS_KW_BIT(SS_T_NHS) | SS_KW_BIT(SS_T_CHI) | SS_KW_BIT(SS_T_HCN))
+#define DOBK (SS_KW_BIT(SS_T_NHS) | SS_KW_BIT(SS_T_CHI) | SS_KW_BIT(SS_T_HCN) | \
+              SS_KW_BIT(SS_T_DOB_CHILD))
 
-/* DOB labels (§7.2 LABEL) count as keywords for the health numbers. */
+/* DOB labels (§7.2 LABEL): keywords for the health numbers and the label
+ * half of dob_child. "born on" is left to the dob FILL's "on". */
 static const ss_phrase dob_labels[] = {
     { "d(.|)_o(.|)_b", 1, DOBK },
-    { "date_of_birth", 1, DOBK },
-    { "birth(_|)date", 1, DOBK },
+    { "date+of+birth", 1, DOBK },
+    { "birth_date", 1, DOBK },
     { "born", 1, DOBK },
 };
 
@@ -45,6 +47,8 @@ static void kw_init(void)
     kw_add(ss_chi_keywords, ss_chi_nkeywords);
     kw_add(ss_hcn_keywords, ss_hcn_nkeywords);
     kw_add(ss_uln_keywords, ss_uln_nkeywords);
+    kw_add(ss_upn_keywords, ss_upn_nkeywords);
+    kw_add(ss_nino_keywords, ss_nino_nkeywords);
     kw_add(dob_labels, sizeof dob_labels / sizeof *dob_labels);
     kw_add(demote_labels, sizeof demote_labels / sizeof *demote_labels);
     if (ss_phrase_build(&kw_set) != 0)
@@ -188,6 +192,9 @@ void ss_detect_segment(const char *text, size_t len, size_t segidx,
     ss_ten_cands tc = { 0 };
     ss_ten_scan(nm.text, nm.len, o, &tc);
     emit_ten(&c, &tc, out);
+    ss_upn_detect(&c, out);
+    ss_nino_detect(&c, out);
+    ss_dob_detect(&c, out);
     ss_sg_detect(&c, out);
     ss_marking_detect(&c, out);
 

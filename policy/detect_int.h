@@ -15,7 +15,7 @@
  * A phrase is a tiny pattern, enough for the spec's keyword and SG_TERMS
  * regexes without a regex engine on the hot path:
  *   literal bytes, "(a|b|)" groups (nestable, empty alternative = optional),
- *   '~' = [- ], '_' = optional whitespace (\s?).
+ *   '~' = [- ], '_' = optional whitespace (\s?), '+' = whitespace run (\s+).
  * Every phrase starts with a word character and is word-bounded at the
  * start; at the end it is word-bounded when its last character is a word
  * character (regex \b). */
@@ -83,6 +83,10 @@ extern const ss_phrase ss_hcn_keywords[];
 extern const size_t ss_hcn_nkeywords;
 extern const ss_phrase ss_uln_keywords[];
 extern const size_t ss_uln_nkeywords;
+extern const ss_phrase ss_upn_keywords[];
+extern const size_t ss_upn_nkeywords;
+extern const ss_phrase ss_nino_keywords[];
+extern const size_t ss_nino_nkeywords;
 
 /* ---- ten-digit candidates (detect_ten.c, spec §0.2, §0.3) ------------- */
 enum { SS_FORM_CONTIG, SS_FORM_334, SS_FORM_64 };
@@ -112,6 +116,13 @@ void ss_hcn_emit(const ss_segctx *c, const ss_ten_cand *k, ss_findings *out);
 void ss_uln_emit(const ss_segctx *c, const ss_ten_cand *k, ss_findings *out);
 /* "*** *** 5919" from ten digits. */
 void ss_redact_334(char *dst, size_t n, const char *d10);
+
+/* ---- pattern types with their own scanners -------------------------- */
+void ss_upn_detect(const ss_segctx *c, ss_findings *out);   /* §4 */
+void ss_nino_detect(const ss_segctx *c, ss_findings *out);  /* §6 */
+/* §7: labelled dates of birth under 18; labels come from the keyword hits
+ * carrying SS_KW_BIT(SS_T_DOB_CHILD). */
+void ss_dob_detect(const ss_segctx *c, ss_findings *out);
 
 /* ---- context signals ---------------------------------------------------*/
 /* §9.1: distinct-term score of normalised text; names of the scoring terms

@@ -77,6 +77,17 @@ static size_t match(const char *p, const char *t, size_t len, size_t ti,
             p++;
             continue;
         }
+        if (c == '+') {
+            /* \s+ : the next pattern byte is never a space, so greedy is exact */
+            size_t k = ti;
+            while (k < len && ss_is_space((unsigned char)t[k]))
+                k++;
+            if (k == ti)
+                return NOMATCH;
+            ti = k;
+            p++;
+            continue;
+        }
         if (ti >= len)
             return NOMATCH;
         unsigned char x = (unsigned char)t[ti];
@@ -111,6 +122,11 @@ static void first_bytes(const char *p, int ci, unsigned char set[256])
             continue;
         case '~':
             set['-'] = set[' '] = 1;
+            return;
+        case '+':
+            for (int b = 0; b < 256; b++)
+                if (ss_is_space((unsigned char)b))
+                    set[b] = 1;
             return;
         case '_':
             for (int b = 0; b < 256; b++)

@@ -257,6 +257,58 @@ static void unix_newlines(ss_buf *b)
         b->p[w] = '\0';
 }
 
+/* RFC 3676 format=flowed: a line ending in a space continues on the next
+ * line. Mailers break long lines this way, often inside a number, so the
+ * soft breaks are joined (quote markers and the stuffing space of the
+ * continuation dropped); "-- " stays a hard line. */
+static int soft_line(const char *line, size_t n, size_t body)
+{
+    if (n == 0 || line[n - 1] != ' ')
+        return 0;
+    return !(n - body == 3 && memcmp(line + body, "-- ", 3) == 0);
+}
+
+static void unflow(ss_buf *b, int delsp)
+{
+    ss_buf o = SS_BUF_INIT;
+    size_t i = 0, prev_depth = 0;
+    int joining = 0;
+    while (i < b->len) {
+        size_t e = i;
+        while (e < b->len && b->p[e] != '\n')
+            e++;
+        const char *line = b->p + i;
+        size_t n = e - i, depth = 0;
+        while (depth < n && line[depth] == '>')
+            depth++;
+        size_t body = depth + (depth < n && line[depth] == ' ');
+        if (joining && depth == prev_depth) {
+            ss_buf_add(&o, line + body, n - body);
+        } else {
+            if (joining)
+                ss_buf_addc(&o, '\n');
+            ss_buf_add(&o, line, n);
+        }
+        joining = soft_line(line, n, body);
+        if (joining && delsp)
+            o.len--;
+        else if (!joining && e < b->len)
+            ss_buf_addc(&o, '\n');
+        prev_depth = depth;
+        i = e + 1;
+    }
+    if (o.p)
+        o.p[o.len] = '\0';
+    ss_buf_free(b);
+    *b = o;
+}
+
+static int param_is(GMimeContentType *ct, const char *name, const char *value)
+{
+    const char *v = ct ? g_mime_content_type_get_parameter(ct, name) : NULL;
+    return v && g_ascii_strcasecmp(v, value) == 0;
+}
+
 /* ---- labels ------------------------------------------------------------ */
 
 /* Mask the digits of any run of digits and separators that holds six or
@@ -410,6 +462,8 @@ static void read_text_part(walker *w, GMimePart *part, char *location)
     to_utf8(&b, (const char *)ba->data, ba->len, charset);
     g_byte_array_unref(ba);
     unix_newlines(&b);
+    if (is_text(GMIME_OBJECT(part), "plain") && param_is(ct, "format", "flowed"))
+        unflow(&b, param_is(ct, "delsp", "yes"));
     if (b.len > max) {
         ss_buf_free(&b);
         add_skipped(w->out, location, "text part too large", 1);

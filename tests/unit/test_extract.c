@@ -441,6 +441,30 @@ static void charset_fallbacks(void **state)
     ss_extract_free(&x);
 }
 
+/* format=flowed soft breaks (a line ending in a space) are joined, so a
+ * number wrapped by the mailer reads whole. */
+static void flowed_text_is_joined(void **state)
+{
+    (void)state;
+    static const char flowed[] =
+        "Subject: x\nContent-Type: text/plain; charset=utf-8; format=flowed\n\n"
+        "The number is 943 476 \n5919 and\n"
+        "> quoted 943 \n> 476 5919\n"
+        "-- \nSam\n";
+    static const char delsp[] =
+        "Subject: x\nContent-Type: text/plain; format=flowed; delsp=yes\n\n"
+        "Child 943 47 \n6 5919\n";
+    ss_extract x;
+    char err[128];
+    assert_int_equal(ss_extract_mem(flowed, sizeof flowed - 1, NULL, &x, err, sizeof err), 0);
+    expect_seg(&x, "the message body",
+               "The number is " NHS_DOTTED " and\n> quoted " NHS_DOTTED "\n-- \nSam\n");
+    ss_extract_free(&x);
+    assert_int_equal(ss_extract_mem(delsp, sizeof delsp - 1, NULL, &x, err, sizeof err), 0);
+    expect_seg(&x, "the message body", "Child " NHS_DOTTED "\n");
+    ss_extract_free(&x);
+}
+
 static void *extract_many(void *arg)
 {
     const char *msg = arg;
@@ -496,6 +520,7 @@ int main(void)
         cmocka_unit_test(fd_equals_mem),
         cmocka_unit_test(garbage_does_not_crash),
         cmocka_unit_test(charset_fallbacks),
+        cmocka_unit_test(flowed_text_is_joined),
         cmocka_unit_test(threads_share_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
