@@ -90,6 +90,9 @@ static void test_nhs(void **state) { (void)state; run_type(SS_T_NHS); }
 static void test_chi(void **state) { (void)state; run_type(SS_T_CHI); }
 static void test_hcn(void **state) { (void)state; run_type(SS_T_HCN); }
 static void test_uln(void **state) { (void)state; run_type(SS_T_ULN); }
+static void test_upn(void **state) { (void)state; run_type(SS_T_UPN); }
+static void test_nino(void **state) { (void)state; run_type(SS_T_NINO); }
+static void test_dob_child(void **state) { (void)state; run_type(SS_T_DOB_CHILD); }
 static void test_sg(void **state) { (void)state; run_type(SS_T_SG); }
 static void test_marking(void **state) { (void)state; run_type(SS_T_MARKING); }
 
@@ -100,6 +103,9 @@ int main(void)
         cmocka_unit_test(test_chi),
         cmocka_unit_test(test_hcn),
         cmocka_unit_test(test_uln),
+        cmocka_unit_test(test_upn),
+        cmocka_unit_test(test_nino),
+        cmocka_unit_test(test_dob_child),
         cmocka_unit_test(test_sg),
         cmocka_unit_test(test_marking),
     };
