@@ -78,6 +78,18 @@ static sfsistat on_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
     return SMFIS_CONTINUE;
 }
 
+/* The MTA passes "<addr>"; the register, the log and the audit record
+ * want the bare address. */
+static char *bare_address(const char *a)
+{
+    if (!a)
+        return ss_xstrdup("");
+    size_t n = strlen(a);
+    if (n >= 2 && a[0] == '<' && a[n - 1] == '>')
+        return ss_xstrndup(a + 1, n - 2);
+    return ss_xstrdup(a);
+}
+
 static sfsistat on_envfrom(SMFICTX *ctx, char **argv)
 {
     connctx *c = conn(ctx);
@@ -86,7 +98,7 @@ static sfsistat on_envfrom(SMFICTX *ctx, char **argv)
     msg_free(c->msg);
     msgctx *m = ss_xcalloc(1, sizeof *m);
     m->st = ss_state_get();
-    m->sender = ss_xstrdup(argv[0] ? argv[0] : "");
+    m->sender = bare_address(argv[0]);
     ss_msgbuf_init(&m->body, m->st->cfg->body_memory_max, m->st->cfg->max_message_size,
                    m->st->cfg->temp_dir);
     c->msg = m;
@@ -100,7 +112,7 @@ static sfsistat on_envrcpt(SMFICTX *ctx, char **argv)
         return SMFIS_TEMPFAIL;
     msgctx *m = c->msg;
     m->rcpts = ss_xrealloc(m->rcpts, (m->nrcpts + 1) * sizeof *m->rcpts);
-    m->rcpts[m->nrcpts++] = ss_xstrdup(argv[0] ? argv[0] : "");
+    m->rcpts[m->nrcpts++] = bare_address(argv[0]);
     return SMFIS_CONTINUE;
 }
 

@@ -37,22 +37,8 @@ DSL_NAME = "Ms Amara Patel"
 DSL_CONTACT = "dsl@stmarys.sch.uk, 01632 960123"
 PORTAL_URL = "https://portal.exampleshire.gov.uk/share"
 
-# Used only while tests/data/register-sample.txt does not exist yet; the
-# same domains as the shared sample, far enough from expiry to stay fresh.
-FALLBACK_REGISTER = """\
-%format    safeshare-register 1
-%publisher "Exampleshire Safeguarding Children Partnership (integration lab)"
-%serial    2026112301
-%issued    2026-11-23T00:00:00Z
-%expires   2036-01-01T00:00:00Z
-
-nhs.net               org="NHSmail" basis=nhsmail until=2036-01-01 tls=verify
-exampleshire.gov.uk   org="Exampleshire Council" basis=gov-secure-email until=2036-01-01 tls=verify
-*.exampleshire.gov.uk org="Exampleshire Council" basis=gov-secure-email until=2036-01-01 tls=verify
-stmarys.sch.uk        org="St Mary's Primary" basis=local-agreement ref=ISA-2026-014 until=2036-01-01 tls=dane
-oldtrust.nhs.uk       org="Old Trust" basis=dcb1596 until=2025-01-31
-!legacy.exampleshire.gov.uk reason="no TLS on this host"
-"""
+# The lab's register: long-lived dates, so tests on the real clock pass.
+LAB_REGISTER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "register-lab.txt")
 
 
 class LabError(Exception):
@@ -469,14 +455,8 @@ OnInsecure      reject
             f.write(conf + self.milter_conf_extra)
 
     def default_register(self):
-        shared = os.path.join(testdata_dir(), "register-sample.txt")
-        if os.path.exists(shared):
-            check_register_fresh(shared)
-            return shared
-        own = self.path("register.txt")
-        with open(own, "w") as f:
-            f.write(FALLBACK_REGISTER)
-        return own
+        check_register_fresh(LAB_REGISTER)
+        return LAB_REGISTER
 
     def start_milter(self):
         binary = milter_binary()
