@@ -18,12 +18,13 @@
               SS_KW_BIT(SS_T_DOB_CHILD))
 
 /* DOB labels (§7.2 LABEL): keywords for the health numbers and the label
- * half of dob_child. "born on" is left to the dob FILL's "on". */
+ * half of dob_child. "born on" is one label, as in the regex: the FILL
+ * after it may then hold dashes ("born on - 05/11/12"). */
 static const ss_phrase dob_labels[] = {
     { "d(.|)_o(.|)_b", 1, DOBK },
     { "date+of+birth", 1, DOBK },
     { "birth_date", 1, DOBK },
-    { "born", 1, DOBK },
+    { "born(+on|)", 1, DOBK },
 };
 
 static const ss_phrase demote_labels[] = {
