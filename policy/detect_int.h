@@ -16,7 +16,8 @@
  * regexes without a regex engine on the hot path:
  *   literal bytes, "(a|b|)" groups (nestable, empty alternative = optional),
  *   '~' = [- ], '_' = optional whitespace (\s?), '+' = whitespace run (\s+).
- * Every phrase starts with a word character and is word-bounded at the
+ * Every phrase is at least two bytes, starts with a word character and is
+ * word-bounded at the
  * start; at the end it is word-bounded when its last character is a word
  * character (regex \b). */
 typedef struct {
@@ -33,6 +34,8 @@ typedef struct {
     size_t n;
     uint16_t off[257];                  /* first byte → list[off[c]..off[c+1]) */
     uint16_t list[SS_PHRASE_LIST_MAX];
+    uint8_t pair[256 * 32];             /* bit (b0,b1): some phrase starts b0 b1 */
+    uint8_t second[SS_PHRASE_MAX][32];  /* per phrase: bytes that may come second */
 } ss_phrase_set;
 
 /* Build the first-byte dispatch; call once after filling p/n. Returns -1 if

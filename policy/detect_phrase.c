@@ -146,6 +146,60 @@ static void first_bytes(const char *p, int ci, unsigned char set[256])
     }
 }
 
+/* Mark every byte that can follow the pattern's first byte (an
+ * over-approximation is fine: this only filters). */
+static void second_bytes(const char *p, int ci, unsigned char set[256])
+{
+    for (;;) {
+        unsigned char c = (unsigned char)*p;
+        switch (c) {
+        case '\0':
+            return;
+        case '(':
+            for (const char *a = p + 1; a; a = next_alt(a))
+                second_bytes(a, ci, set);
+            return;
+        case '|':
+            p = skip_group(p + 1);
+            continue;
+        case ')':
+            p++;
+            continue;
+        case '_':
+        case '+':
+            /* never first in a phrase; be permissive if it is */
+            memset(set, 1, 256);
+            return;
+        default:
+            first_bytes(p + 1, ci, set);
+            return;
+        }
+    }
+}
+
+static void build_pairs(ss_phrase_set *s)
+{
+    unsigned char f[256], n[256];
+    memset(s->pair, 0, sizeof s->pair);
+    for (size_t i = 0; i < s->n; i++) {
+        memset(f, 0, sizeof f);
+        memset(n, 0, sizeof n);
+        first_bytes(s->p[i].pat, s->p[i].ci, f);
+        second_bytes(s->p[i].pat, s->p[i].ci, n);
+        memset(s->second[i], 0, sizeof s->second[i]);
+        for (int b = 0; b < 256; b++)
+            if (n[b])
+                s->second[i][b >> 3] |= (uint8_t)(1u << (b & 7));
+        for (int a = 0; a < 256; a++) {
+            if (!f[a])
+                continue;
+            for (int b = 0; b < 256; b++)
+                if (n[b])
+                    s->pair[(a << 5) | (b >> 3)] |= (uint8_t)(1u << (b & 7));
+        }
+    }
+}
+
 /* Two passes (count, then fill) so no shared scratch space is needed: sets
  * may be built concurrently from different pthread_once routines. */
 int ss_phrase_build(ss_phrase_set *s)
@@ -178,6 +232,7 @@ int ss_phrase_build(ss_phrase_set *s)
             if (set[b])
                 s->list[fill[b]++] = (uint16_t)i;
     }
+    build_pairs(s);
     return 0;
 }
 
@@ -187,9 +242,17 @@ void ss_phrase_scan(const ss_phrase_set *s, const char *t, size_t len,
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)t[i];
         size_t a = s->off[c], b = s->off[c + 1];
-        if (a == b || ss_is_word_before(t, i))
+        if (a == b)
+            continue;
+        /* every phrase is at least two bytes long */
+        if (i + 1 >= len)
+            break;
+        unsigned char d = (unsigned char)t[i + 1];
+        if (!(s->pair[(c << 5) | (d >> 3)] & (1u << (d & 7))) || ss_is_word_before(t, i))
             continue;
         for (size_t k = a; k < b; k++) {
+            if (!(s->second[s->list[k]][d >> 3] & (1u << (d & 7))))
+                continue;
             const ss_phrase *ph = &s->p[s->list[k]];
             size_t r = match(ph->pat, t, len, i, ph->ci, i);
             if (r != NOMATCH)
