@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef enum { K_STR, K_PATH, K_ACTION, K_BOOL, K_SIZE, K_COUNT, K_MODE, K_SOCKET } kind;
+typedef enum { K_STR, K_PATH, K_ACTION, K_BOOL, K_SIZE, K_COUNT, K_MODE, K_SOCKET, K_FACILITY } kind;
 
 /* Which values an action key may take: OnInsecure may not be "accept",
  * because a silent pass of child data to an insecure address is exactly
@@ -36,7 +36,7 @@ static const keydef keys[] = {
     { "PidFile",             K_PATH,   F(pid_file), 0, 0 },
     { "TempDirectory",       K_PATH,   F(temp_dir), 0, 0 },
     { "BodyMemoryMax",       K_SIZE,   F(body_memory_max), 0, 0 },
-    { "SyslogFacility",      K_STR,    F(syslog_facility), 0, 0 },
+    { "SyslogFacility",      K_FACILITY,    F(syslog_facility), 0, 0 },
     { "Register",            K_PATH,   F(register_path), 1, 0 },
     { "AuditLog",            K_PATH,   F(audit_log), 1, 0 },
     { "AuditKey",            K_PATH,   F(audit_key_path), 1, 0 },
@@ -98,7 +98,7 @@ void ss_config_free(ss_config *c)
         return;
     for (size_t i = 0; i < NKEYS; i++) {
         kind k = keys[i].k;
-        if (k == K_STR || k == K_PATH || k == K_SOCKET)
+        if (k == K_STR || k == K_PATH || k == K_SOCKET || k == K_FACILITY)
             free(*(char **)((char *)c + keys[i].off));
     }
     free(c->path);
@@ -157,6 +157,16 @@ static void action_list(unsigned allowed, char *out, size_t n)
     }
 }
 
+static int valid_facility(const char *v)
+{
+    static const char *const names[] = { "mail", "daemon", "user", "local0", "local1",
+        "local2", "local3", "local4", "local5", "local6", "local7" };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(v, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Store one value; returns NULL on success or a problem description. */
 static const char *set_value(ss_config *c, const keydef *k, const char *v,
                              char *tmp, size_t tmplen)
@@ -166,6 +176,10 @@ static const char *set_value(ss_config *c, const keydef *k, const char *v,
     case K_SOCKET:
         if (!valid_socket(v))
             return "expected unix:/path or inet:port@host";
+        /* fall through */
+    case K_FACILITY:
+        if (k->k == K_FACILITY && !valid_facility(v))
+            return "expected mail, daemon, user or local0 to local7";
         /* fall through */
     case K_STR:
     case K_PATH:

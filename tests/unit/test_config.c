@@ -77,6 +77,7 @@ static void errors_name_file_line_key(void **state)
     expect_error(MIN "Register relative/path\n", "safeshare.conf:5: Register: set twice");
     expect_error("Socket unix:/s\nRegister relative\n", "safeshare.conf:2: Register: expected an absolute path");
     expect_error(MIN "DSLName\n", "safeshare.conf:5: DSLName: missing value");
+    expect_error(MIN "SyslogFacility kern\n", "safeshare.conf:5: SyslogFacility: expected mail, daemon");
 }
 
 static void insecure_may_never_be_accept(void **state)
