@@ -194,6 +194,53 @@ def t_reload_still_refuses(r):
     return bad, reply_diag(code, text)
 
 
+def big_mail(to, filler_bytes, tail):
+    """A practitioner's long case summary: filler first, the identifier last,
+    so it is only seen if the part kept on disk is scanned too."""
+    line = b"Attendance and progress notes for the term, no concerns recorded.\r\n"
+    filler = line * (filler_bytes // len(line) + 1)
+    head = ("From: <%s>\r\nTo: <%s>\r\nSubject: Case summary\r\n"
+            "Message-ID: <big-%d@stmarys.sch.uk>\r\n\r\n"
+            % (SENDER, ", ".join(to), filler_bytes)).encode()
+    return head + filler + tail
+
+
+TAIL = (b"Child on a child protection plan; the social worker is aware.\r\n"
+        b"NHS number 943 476 5919.\r\n")
+
+
+def t_spilled_body_scanned(r):
+    """BodyMemoryMax is 64K in this lab: a 300 KB body is spilled to disk."""
+    before = len(r.lab.delivered())
+    code, text = r.lab.send(SENDER, [INSECURE], big_mail([INSECURE], 300_000, TAIL))
+    bad = r.insecure_reply_problems(code, text, [INSECURE])
+    if r.wait_quiet() != before:
+        bad.append("something reached the sink")
+    return bad, reply_diag(code, text)
+
+
+def t_oversize_insecure_refused(r):
+    """MaxMessageSize is 1M with OnOversize reject: too big to check, going
+    somewhere insecure, is refused; the same to a secure address goes."""
+    before = len(r.lab.delivered())
+    code, text = r.lab.send(SENDER, [INSECURE], big_mail([INSECURE], 1_500_000, TAIL))
+    bad = []
+    if code != 550 or "5.7.1" not in text:
+        bad.append("expected 550 5.7.1, got %d" % code)
+    if "too large" not in text:
+        bad.append("reply does not say the message is too large to check")
+    if INSECURE not in text:
+        bad.append("reply does not name %s" % INSECURE)
+    if r.wait_quiet() != before:
+        bad.append("something reached the sink")
+    code2, text2 = r.lab.send(SENDER, [SECURE], big_mail([SECURE], 1_500_000, TAIL))
+    if code2 != 250:
+        bad.append("secure share of a large message: expected 250, got %d" % code2)
+    elif not r.lab.wait_delivered(before + 1):
+        bad.append("secure large message accepted but never reached the sink")
+    return bad, reply_diag(code, text) + reply_diag(code2, text2)
+
+
 def t_killed_milter_tempfails(r):
     r.lab.kill_milter()
     before = len(r.lab.delivered())
@@ -265,6 +312,9 @@ CHECKS = [
     (t_reload_keeps_serving, "after SIGUSR1 reload the milter keeps serving "
                              "(secure share delivered)"),
     (t_reload_still_refuses, "after SIGUSR1 reload an insecure share is still refused"),
+    (t_spilled_body_scanned, "a 300 KB body spilled to disk is scanned to its end and refused"),
+    (t_oversize_insecure_refused, "a message over MaxMessageSize to gmail.com is refused as "
+                                  "too large to check; to nhs.net it is delivered"),
     (t_killed_milter_tempfails, "with the milter killed (SIGKILL) the client gets "
                                 "4xx and nothing is delivered"),
     (t_config_check_good, "safeshare-milter -n accepts the lab config (exit 0)"),
@@ -284,7 +334,8 @@ def main():
         return 0 if "AM_TAP_AWK" in os.environ else 77
     print("1..%d" % len(CHECKS), flush=True)
     try:
-        lab = pflab.Lab().__enter__()
+        lab = pflab.Lab(milter_conf="BodyMemoryMax 64K\nMaxMessageSize 1M\n"
+                                    "OnOversize reject\n").__enter__()
     except Exception as e:
         print("Bail out! lab did not start: %s" % str(e).splitlines()[0])
         for ln in str(e).splitlines()[1:]:
