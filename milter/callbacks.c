@@ -37,6 +37,13 @@ static void msg_free(msgctx *m)
     free(m);
 }
 
+/* Done with the current message, whatever happened to it. */
+static void end_message(connctx *c)
+{
+    msg_free(c->msg);
+    c->msg = NULL;
+}
+
 static connctx *conn(SMFICTX *ctx)
 {
     return smfi_getpriv(ctx);
@@ -95,7 +102,7 @@ static sfsistat on_envfrom(SMFICTX *ctx, char **argv)
     connctx *c = conn(ctx);
     if (!c)
         return SMFIS_TEMPFAIL;
-    msg_free(c->msg);
+    end_message(c);
     msgctx *m = ss_xcalloc(1, sizeof *m);
     m->st = ss_state_get();
     m->sender = bare_address(argv[0]);
@@ -210,8 +217,7 @@ static sfsistat on_eom(SMFICTX *ctx)
     const char *q = qid(ctx);
     if (m->io_error) {
         sfsistat s = internal_error(ctx, m, q, "could not keep the message for scanning");
-        msg_free(m);
-        c->msg = NULL;
+        end_message(c);
         return s;
     }
     ss_txn t = {
@@ -223,8 +229,7 @@ static sfsistat on_eom(SMFICTX *ctx)
         int fd = ss_msgbuf_fd(&m->body);
         if (fd < 0) {
             sfsistat s = internal_error(ctx, m, q, "could not rewind the spilled message");
-            msg_free(m);
-            c->msg = NULL;
+            end_message(c);
             return s;
         }
         ss_engine_run_fd(m->st->cfg, m->st->reg, &t, fd, &r);
@@ -241,18 +246,15 @@ static sfsistat on_eom(SMFICTX *ctx)
         s = apply(ctx, q, &r, r.v.action);
     }
     ss_result_free(&r);
-    msg_free(m);
-    c->msg = NULL;
+    end_message(c);
     return s;
 }
 
 static sfsistat on_abort(SMFICTX *ctx)
 {
     connctx *c = conn(ctx);
-    if (c) {
-        msg_free(c->msg);
-        c->msg = NULL;
-    }
+    if (c)
+        end_message(c);
     return SMFIS_CONTINUE;
 }
 
@@ -260,7 +262,7 @@ static sfsistat on_close(SMFICTX *ctx)
 {
     connctx *c = conn(ctx);
     if (c) {
-        msg_free(c->msg);
+        end_message(c);
         free(c);
         smfi_setpriv(ctx, NULL);
     }

@@ -16,20 +16,6 @@ void ss_msgbuf_init(ss_msgbuf *m, size_t mem_max, size_t max, const char *tmpdir
     m->tmpdir = tmpdir;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 static int spill(ss_msgbuf *m)
 {
     char path[4096];
@@ -41,7 +27,7 @@ static int spill(ss_msgbuf *m)
         return -1;
     /* Unlinked at once: nothing of the message is left behind by a crash. */
     unlink(path);
-    if (write_all(fd, m->mem.p ? m->mem.p : "", m->mem.len) != 0) {
+    if (ss_write_all(fd, m->mem.p ? m->mem.p : "", m->mem.len) != 0) {
         close(fd);
         return -1;
     }
@@ -67,7 +53,7 @@ int ss_msgbuf_add(ss_msgbuf *m, const void *p, size_t n)
     if (m->fd < 0 && m->mem.len + n > m->mem_max && spill(m) != 0)
         return -1;
     if (m->fd >= 0)
-        return write_all(m->fd, p, n);
+        return ss_write_all(m->fd, p, n);
     ss_buf_add(&m->mem, p, n);
     return 0;
 }

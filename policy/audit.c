@@ -37,20 +37,6 @@ ss_audit *ss_audit_open(const char *path, char *err, size_t errlen)
     return a;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Group commit: the first writer to find no sync running syncs for every
  * record appended so far; the others wait for a sync that covers theirs. */
 int ss_audit_append(ss_audit *a, const char *record, size_t len)
@@ -59,7 +45,7 @@ int ss_audit_append(ss_audit *a, const char *record, size_t len)
     ss_buf_add(&b, record, len);
     ss_buf_addc(&b, '\n');
     pthread_mutex_lock(&a->mu);
-    int rc = a->failed ? -1 : write_all(a->fd, b.p, b.len);
+    int rc = a->failed ? -1 : ss_write_all(a->fd, b.p, b.len);
     ss_buf_free(&b);
     if (rc != 0) {
         a->failed = 1;

@@ -29,6 +29,9 @@ void ss_buf_free(ss_buf *b);
 /* Hand the storage to the caller (NUL-terminated) and reset b. */
 char *ss_buf_steal(ss_buf *b);
 
+/* write(2) until all n bytes are out, retrying on EINTR. 0 or -1. */
+int ss_write_all(int fd, const void *p, size_t n);
+
 void *ss_xmalloc(size_t n);
 void *ss_xcalloc(size_t n, size_t size);
 void *ss_xrealloc(void *p, size_t n);

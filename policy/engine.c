@@ -89,8 +89,9 @@ static void limits(const ss_config *c, ss_extract_limits *l)
     l->max_parts = c->max_mime_parts;
 }
 
-int ss_engine_run_mem(const ss_config *c, const ss_register *r, const ss_txn *t,
-                      const char *msg, size_t len, ss_result *out)
+/* The message comes from memory (msg) or a file (fd >= 0). */
+static int run(const ss_config *c, const ss_register *r, const ss_txn *t,
+               const char *msg, size_t len, int fd, ss_result *out)
 {
     memset(out, 0, sizeof *out);
     char today[11], err[256];
@@ -100,27 +101,26 @@ int ss_engine_run_mem(const ss_config *c, const ss_register *r, const ss_txn *t,
         ss_today(today);
     ss_extract_limits l;
     limits(c, &l);
-    if (!t->oversize && ss_extract_mem(msg, len, &l, &out->x, err, sizeof err) != 0)
-        unparseable(&out->x, err);
+    if (!t->oversize) {
+        int rc = fd >= 0 ? ss_extract_fd(fd, &l, &out->x, err, sizeof err)
+                         : ss_extract_mem(msg, len, &l, &out->x, err, sizeof err);
+        if (rc != 0)
+            unparseable(&out->x, err);
+    }
     finish(c, r, t, today, out);
     return 0;
+}
+
+int ss_engine_run_mem(const ss_config *c, const ss_register *r, const ss_txn *t,
+                      const char *msg, size_t len, ss_result *out)
+{
+    return run(c, r, t, msg, len, -1, out);
 }
 
 int ss_engine_run_fd(const ss_config *c, const ss_register *r, const ss_txn *t,
                      int fd, ss_result *out)
 {
-    memset(out, 0, sizeof *out);
-    char today[11], err[256];
-    if (t->today)
-        snprintf(today, sizeof today, "%s", t->today);
-    else
-        ss_today(today);
-    ss_extract_limits l;
-    limits(c, &l);
-    if (!t->oversize && ss_extract_fd(fd, &l, &out->x, err, sizeof err) != 0)
-        unparseable(&out->x, err);
-    finish(c, r, t, today, out);
-    return 0;
+    return run(c, r, t, NULL, 0, fd, out);
 }
 
 void ss_result_free(ss_result *res)
