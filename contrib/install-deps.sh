@@ -2,9 +2,9 @@
 # Install the Debian 12 packages safeshare needs to build, test and demo.
 # Run as root. Safe to run again: apt-get skips what is already there.
 set -eu
-PACKAGES="build-essential autoconf automake pkg-config
+PACKAGES="build-essential clang autoconf automake pkg-config
   libmilter-dev libgmime-3.0-dev libglib2.0-dev libssl-dev libcurl4-openssl-dev
-  libidn2-dev libcmocka-dev
+  libidn2-dev libcmocka-dev libpoppler-glib-dev
   postfix python3 man-db"
 if [ "$(id -u)" != 0 ]; then
     echo "install-deps: run as root (it installs Debian packages)" >&2
