@@ -1,5 +1,6 @@
 #!/bin/sh
-# The whole test suite: install, build with warnings as errors, unit tests,
+# The whole test suite: install, build with warnings as errors (gcc and
+# clang), unit tests,
 # the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
 # and the integration tests against a real Postfix on loopback (root).
 # Ends with one line: "N passed, N failed".
@@ -43,6 +44,7 @@ suite() {  # suite NAME BUILDDIR TARGET [configure args]
 }
 
 suite "unit tests (gcc -Werror)" "$top/_build" check --enable-werror
+suite "unit tests (clang -Werror)" "$top/_build-clang" check --enable-werror CC=clang
 suite "unit tests (ASan+UBSan)" "$top/_build-san" check --enable-werror \
     CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
     LDFLAGS="-fsanitize=address,undefined"

@@ -21,7 +21,8 @@ void ss_buf_adds(ss_buf *b, const char *s);
 void ss_buf_addc(ss_buf *b, char c);
 void ss_buf_printf(ss_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void ss_buf_vprintf(ss_buf *b, const char *fmt, va_list ap);
+void ss_buf_vprintf(ss_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Append s as the inside of a JSON string (no quotes added). */
 void ss_buf_json_str(ss_buf *b, const char *s);
 void ss_buf_reset(ss_buf *b);

@@ -38,7 +38,7 @@ static void test_formats_and_value(void **state)
         "9434765919", "943 476 5919", "943-476-5919", "943  476  5919",
         "943 - 476 - 5919", "943\xc2\xa0" "476\xc2\xa0" "5919",
         "943\xe2\x80\x93" "476\xe2\x80\x93" "5919",
-        "\xef\xbc\x99\xef\xbc\x94\xef\xbc\x93" "4765919",
+        ("\xef\xbc\x99\xef\xbc\x94\xef\xbc\x93" "4765919"),
     };
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
         ss_findings f;
