@@ -106,7 +106,24 @@ static void add_form_fields(ss_buf *b, PopplerPage *page)
     poppler_page_free_form_field_mapping(map);
 }
 
-/* The page's text and form field values, or NULL if it has none. */
+/* Sticky notes and other comments keep their text in /Contents, which the
+ * page text never shows. Form widgets are read as fields above. */
+static void add_comments(ss_buf *b, PopplerPage *page)
+{
+    GList *map = poppler_page_get_annot_mapping(page);
+    for (GList *l = map; l; l = l->next) {
+        PopplerAnnotMapping *m = l->data;
+        if (!m->annot || poppler_annot_get_annot_type(m->annot) == POPPLER_ANNOT_WIDGET)
+            continue;
+        char *note = poppler_annot_get_contents(m->annot);
+        if (note && !only_space(note) && !(b->p && strstr(b->p, note)))
+            ss_buf_printf(b, "%scomment: %s", b->len ? "\n" : "", note);
+        g_free(note);
+    }
+    poppler_page_free_annot_mapping(map);
+}
+
+/* The page's text, form field values and comments, or NULL if none. */
 static char *page_text(PopplerDocument *doc, int index)
 {
     PopplerPage *page = poppler_document_get_page(doc, index);
@@ -118,6 +135,7 @@ static char *page_text(PopplerDocument *doc, int index)
         ss_buf_adds(&b, text);
     g_free(text);
     add_form_fields(&b, page);
+    add_comments(&b, page);
     g_object_unref(page);
     if (!b.p || only_space(b.p)) {
         ss_buf_free(&b);

@@ -259,6 +259,18 @@ static void form_field_value(void **state)
     rec_free(&r);
 }
 
+static void comment_text(void **state)
+{
+    recorder r;
+    assert_int_equal(read_pdf("comment.pdf", &r), 0);
+    assert_int_equal(r.ntext, 1);
+    assert_int_equal(r.nskip, 0);
+    assert_non_null(strstr(r.text[0], "Please see my note"));
+    assert_non_null(strstr(r.text[0], "comment: NHS no. "));
+    assert_true(has_number(r.text[0]));
+    rec_free(&r);
+}
+
 static void embedded_file_reported(void **state)
 {
     recorder r;
@@ -318,6 +330,7 @@ int main(void)
         cmocka_unit_test(scanned_page_after_text),
         cmocka_unit_test(blank_page_is_not_a_scan),
         cmocka_unit_test(form_field_value),
+        cmocka_unit_test(comment_text),
         cmocka_unit_test(embedded_file_reported),
         cmocka_unit_test(text_over_the_limit),
         cmocka_unit_test(limit_shared_with_the_archive),

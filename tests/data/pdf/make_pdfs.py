@@ -150,6 +150,15 @@ def form_pdf():
              % NHS.encode())})
 
 
+def comment_pdf():
+    """A sticky note whose text lives only in the annotation's /Contents."""
+    return one_page_with(
+        b"", b"/Annots [6 0 R] ",
+        text_page([["Please see my note"]]),
+        {6: (b"<< /Type /Annot /Subtype /Text /Rect [300 700 320 720] "
+             b"/Contents (NHS no. %s) /Open false >>" % NHS.encode())})
+
+
 def embedded_pdf():
     """A PDF carrying a file inside it (PDF 1.7 §7.11.4)."""
     inner = ("NHS number " + NHS + "\n").encode()
@@ -178,6 +187,7 @@ def fixtures():
                                 Rc4Security("", "owner-secret")),
         "form.pdf": form_pdf(),
         "embedded.pdf": embedded_pdf(),
+        "comment.pdf": comment_pdf(),
         "image_only.pdf": build([image_page()]),
         "text_then_scan.pdf": build([text_page([["Covering letter"]]), image_page()]),
         "blank_middle.pdf": build([text_page([["Referral for a pupil"]]), b"",
