@@ -56,6 +56,12 @@ static void kw_init(void)
         kw_set.n = 0;   /* too many phrases: a build-time mistake the tests catch */
 }
 
+const ss_phrase_set *ss_kw_phrases(void)
+{
+    pthread_once(&kw_once, kw_init);
+    return &kw_set;
+}
+
 static void on_keyword(void *ctx, size_t idx, size_t s, size_t e)
 {
     ss_segctx *c = ctx;

@@ -36,6 +36,14 @@ typedef struct {
     uint16_t list[SS_PHRASE_LIST_MAX];
     uint8_t pair[256 * 32];             /* bit (b0,b1): some phrase starts b0 b1 */
     uint8_t second[SS_PHRASE_MAX][32];  /* per phrase: bytes that may come second */
+    /* Prefix filter, checked once per word start before any phrase is
+     * tried: bits for every folded text prefix a match can begin with
+     * (case folded, whitespace as ' '): exact 2-byte keys of phrases that
+     * can end after 2 bytes, hashed 3-byte keys of those that can end after
+     * 3, hashed 4-byte prefixes of all longer matches. */
+    uint64_t pre2[1024], pre3[1024], pre4[1024];
+    unsigned char first[256];           /* some phrase starts with this byte */
+    unsigned char nofilter;             /* a phrase the filter cannot describe */
 } ss_phrase_set;
 
 /* Build the first-byte dispatch; call once after filling p/n. Returns -1 if
@@ -46,6 +54,13 @@ typedef void (*ss_phrase_cb)(void *ctx, size_t idx, size_t start, size_t end);
 /* Call cb for every phrase matching at every word start, in text order. */
 void ss_phrase_scan(const ss_phrase_set *s, const char *t, size_t len,
                     ss_phrase_cb cb, void *ctx);
+/* The same, trying every byte without the prefix filter: the reference the
+ * unit tests compare ss_phrase_scan with. */
+void ss_phrase_scan_ref(const ss_phrase_set *s, const char *t, size_t len,
+                        ss_phrase_cb cb, void *ctx);
+/* The built sets, for those tests. */
+const ss_phrase_set *ss_kw_phrases(void);
+const ss_phrase_set *ss_sg_phrases(void);
 
 /* ---- keyword positions --------------------------------------------------*/
 #define SS_KW_DEMOTE (1u << 20)   /* telephone / commercial label (§10) */

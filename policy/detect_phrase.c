@@ -177,6 +177,114 @@ static void second_bytes(const char *p, int ci, unsigned char set[256])
     }
 }
 
+/* ---- prefix filter ------------------------------------------------------
+ * Text bytes are folded (ASCII upper to lower, whitespace to ' ') so one key
+ * covers every spelling a phrase accepts; a false positive only costs the
+ * exact matcher a try. */
+
+static unsigned char fold_b(unsigned char c)
+{
+    if (ss_is_space(c))
+        return ' ';
+    return (unsigned char)lower(c);
+}
+
+static unsigned hash3(unsigned a, unsigned b, unsigned c)
+{
+    return ((a | b << 8 | c << 16) * 0x9E3779B1u) >> 16;
+}
+
+static unsigned hash4(unsigned a, unsigned b, unsigned c, unsigned d)
+{
+    return ((a | b << 8 | c << 16 | d << 24) * 0x9E3779B1u) >> 16;
+}
+
+static void set_bit(uint64_t *bm, unsigned i)
+{
+    bm[i >> 6] |= 1ull << (i & 63);
+}
+
+static int get_bit(const uint64_t *bm, unsigned i)
+{
+    return (int)(bm[i >> 6] >> (i & 63)) & 1;
+}
+
+static void record(ss_phrase_set *s, const unsigned char *k, int n)
+{
+    if (n == 4)
+        set_bit(s->pre4, hash4(k[0], k[1], k[2], k[3]));
+    else if (n == 3)
+        set_bit(s->pre3, hash3(k[0], k[1], k[2]));
+    else if (n == 2)
+        set_bit(s->pre2, (unsigned)k[0] << 8 | k[1]);
+    else
+        s->nofilter = 1;   /* a one-byte match: the filter cannot see it */
+}
+
+/* Every folded prefix (up to 4 bytes) of every string the pattern at p
+ * matches, after the n bytes already in k. Walks the pattern exactly as
+ * match() does. */
+static void enum_prefixes(ss_phrase_set *s, const char *p, unsigned char k[4], int n)
+{
+    for (;;) {
+        unsigned char c = (unsigned char)*p;
+        if (n == 4 || c == '\0') {
+            record(s, k, n);
+            return;
+        }
+        switch (c) {
+        case '(':
+            for (const char *a = p + 1; a; a = next_alt(a))
+                enum_prefixes(s, a, k, n);
+            return;
+        case '|':
+            p = skip_group(p + 1);
+            continue;
+        case ')':
+            p++;
+            continue;
+        case '_':
+            k[n] = ' ';
+            enum_prefixes(s, p + 1, k, n + 1);
+            p++;
+            continue;
+        case '+':
+            for (int m = n; m < 4; m++) {
+                k[m] = ' ';
+                enum_prefixes(s, p + 1, k, m + 1);
+            }
+            return;
+        case '~':
+            k[n] = '-';
+            enum_prefixes(s, p + 1, k, n + 1);
+            k[n] = ' ';
+            enum_prefixes(s, p + 1, k, n + 1);
+            return;
+        default:
+            k[n++] = fold_b(c);
+            p++;
+        }
+    }
+}
+
+static void build_prefixes(ss_phrase_set *s)
+{
+    unsigned char k[4];
+    memset(s->pre2, 0, sizeof s->pre2);
+    memset(s->pre3, 0, sizeof s->pre3);
+    memset(s->pre4, 0, sizeof s->pre4);
+    s->nofilter = 0;
+    for (int b = 0; b < 256; b++) {
+        s->first[b] = s->off[b] != s->off[b + 1];
+        /* the scan skips through words: a phrase must start with an ASCII
+         * word character for that to be exact */
+        if (s->first[b] && !(ss_is_alnum_ascii((unsigned char)b) || b == '_'))
+            s->nofilter = 1;
+    }
+    for (size_t i = 0; i < s->n; i++)
+        enum_prefixes(s, s->p[i].pat, k, 0);
+}
+
 static void build_pairs(ss_phrase_set *s)
 {
     unsigned char f[256], n[256];
@@ -233,16 +341,31 @@ int ss_phrase_build(ss_phrase_set *s)
                 s->list[fill[b]++] = (uint16_t)i;
     }
     build_pairs(s);
+    build_prefixes(s);
     return 0;
 }
 
-void ss_phrase_scan(const ss_phrase_set *s, const char *t, size_t len,
-                    ss_phrase_cb cb, void *ctx)
+/* Try every phrase whose first byte is t[i] at word start i. */
+static void try_at(const ss_phrase_set *s, const char *t, size_t len, size_t i,
+                   ss_phrase_cb cb, void *ctx)
+{
+    unsigned char c = (unsigned char)t[i], d = (unsigned char)t[i + 1];
+    for (size_t k = s->off[c]; k < s->off[c + 1]; k++) {
+        if (!(s->second[s->list[k]][d >> 3] & (1u << (d & 7))))
+            continue;
+        const ss_phrase *ph = &s->p[s->list[k]];
+        size_t r = match(ph->pat, t, len, i, ph->ci, i);
+        if (r != NOMATCH)
+            cb(ctx, s->list[k], i, r);
+    }
+}
+
+void ss_phrase_scan_ref(const ss_phrase_set *s, const char *t, size_t len,
+                        ss_phrase_cb cb, void *ctx)
 {
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)t[i];
-        size_t a = s->off[c], b = s->off[c + 1];
-        if (a == b)
+        if (s->off[c] == s->off[c + 1])
             continue;
         /* every phrase is at least two bytes long */
         if (i + 1 >= len)
@@ -250,13 +373,56 @@ void ss_phrase_scan(const ss_phrase_set *s, const char *t, size_t len,
         unsigned char d = (unsigned char)t[i + 1];
         if (!(s->pair[(c << 5) | (d >> 3)] & (1u << (d & 7))) || ss_is_word_before(t, i))
             continue;
-        for (size_t k = a; k < b; k++) {
-            if (!(s->second[s->list[k]][d >> 3] & (1u << (d & 7))))
-                continue;
-            const ss_phrase *ph = &s->p[s->list[k]];
-            size_t r = match(ph->pat, t, len, i, ph->ci, i);
-            if (r != NOMATCH)
-                cb(ctx, s->list[k], i, r);
+        try_at(s, t, len, i, cb, ctx);
+    }
+}
+
+/* Can a phrase match at i (i + 1 < len)? False positives allowed. */
+static int maybe_at(const ss_phrase_set *s, const unsigned char *u, size_t len, size_t i)
+{
+    unsigned a = fold_b(u[i]), b = fold_b(u[i + 1]);
+    if (get_bit(s->pre2, a << 8 | b))
+        return 1;
+    if (i + 2 >= len)
+        return 0;
+    unsigned c = fold_b(u[i + 2]);
+    if (get_bit(s->pre3, hash3(a, b, c)))
+        return 1;
+    return i + 3 < len && get_bit(s->pre4, hash4(a, b, c, fold_b(u[i + 3])));
+}
+
+static int ascii_word(unsigned char c)
+{
+    return ss_is_alnum_ascii(c) || c == '_';
+}
+
+/* Only word starts can begin a match, and every phrase starts with an
+ * ASCII word character: so skip whole words, and at each word start ask
+ * the prefix filter before trying any phrase. Same calls, same order as
+ * ss_phrase_scan_ref. */
+void ss_phrase_scan(const ss_phrase_set *s, const char *t, size_t len,
+                    ss_phrase_cb cb, void *ctx)
+{
+    if (s->nofilter) {
+        ss_phrase_scan_ref(s, t, len, cb, ctx);
+        return;
+    }
+    const unsigned char *u = (const unsigned char *)t;
+    size_t i = 0;
+    while (i < len) {
+        if (!s->first[u[i]]) {
+            i++;
+            continue;
         }
+        if (i + 1 >= len)
+            break;
+        if (!ss_is_word_before(t, i)) {
+            unsigned char c = u[i], d = u[i + 1];
+            if ((s->pair[(c << 5) | (d >> 3)] & (1u << (d & 7))) && maybe_at(s, u, len, i))
+                try_at(s, t, len, i, cb, ctx);
+        }
+        /* the rest of this word cannot start a phrase */
+        for (i++; i < len && ascii_word(u[i]); i++)
+            ;
     }
 }

@@ -81,6 +81,12 @@ static void sg_init(void)
         sg_set.n = 0;   /* unreachable with this table; the unit tests prove it */
 }
 
+const ss_phrase_set *ss_sg_phrases(void)
+{
+    pthread_once(&sg_once, sg_init);
+    return &sg_set;
+}
+
 typedef struct {
     size_t s[NTERMS], e[NTERMS];   /* first match of each term */
     unsigned char seen[NTERMS];

@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "detect.h"
+#include "detect_int.h"
 
 static uint64_t rng = 88172645463325252ull;
 
@@ -144,6 +145,44 @@ static void golden_digest(void **state)
     assert_true(h == GOLDEN_DIGEST);
 }
 
+typedef struct {
+    size_t v[3 * 8192];
+    size_t n;
+} calls;
+
+static void on_call(void *ctx, size_t idx, size_t s, size_t e)
+{
+    calls *c = ctx;
+    if (c->n + 3 <= sizeof c->v / sizeof *c->v) {
+        c->v[c->n++] = idx;
+        c->v[c->n++] = s;
+        c->v[c->n++] = e;
+    }
+}
+
+/* The filtered phrase scan makes the reference scan's calls, in order. */
+static void phrase_scan_matches_reference(void **state)
+{
+    (void)state;
+    const ss_phrase_set *sets[2] = { ss_kw_phrases(), ss_sg_phrases() };
+    static calls a, b;
+    rng = 12345;
+    for (int round = 0; round < 200; round++) {
+        ss_buf t = SS_BUF_INIT;
+        gen(&t, 1 + rnd(3000));
+        for (int k = 0; k < 2; k++) {
+            a.n = b.n = 0;
+            ss_phrase_scan_ref(sets[k], t.p, t.len, on_call, &a);
+            ss_phrase_scan(sets[k], t.p, t.len, on_call, &b);
+            assert_int_equal(a.n, b.n);
+            assert_memory_equal(a.v, b.v, a.n * sizeof *a.v);
+        }
+        ss_buf_free(&t);
+    }
+    assert_false(sets[0]->nofilter);
+    assert_false(sets[1]->nofilter);
+}
+
 static size_t count_type(const ss_findings *f, ss_type t)
 {
     size_t n = 0;
@@ -216,6 +255,7 @@ int main(int argc, char **argv)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(golden_digest),
+        cmocka_unit_test(phrase_scan_matches_reference),
         cmocka_unit_test(adversarial_digits),
         cmocka_unit_test(adversarial_keywords),
     };
