@@ -106,6 +106,14 @@ extern const size_t ss_upn_nkeywords;
 extern const ss_phrase ss_nino_keywords[];
 extern const size_t ss_nino_nkeywords;
 
+/* ---- fast skips (detect_ten.c) ------------------------------------------
+ * Digits are rare in prose, and every numeric identifier starts at the
+ * start of a digit run: the detectors jump from run to run. */
+/* The first i >= from with t[i] an ASCII digit, or len. */
+size_t ss_find_digit(const char *t, size_t len, size_t from);
+/* The end of the digit run starting at i. */
+size_t ss_digit_run_end(const char *t, size_t len, size_t i);
+
 /* ---- ten-digit candidates (detect_ten.c, spec §0.2, §0.3) ------------- */
 enum { SS_FORM_CONTIG, SS_FORM_334, SS_FORM_64 };
 #define SS_TEN_MOD10_ONLY 0x100u  /* CHI passes by Luhn only */

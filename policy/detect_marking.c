@@ -110,6 +110,10 @@ static size_t try_formal(const ss_segctx *c, ss_findings *out, size_t i)
     return i + n;
 }
 
+static const unsigned char starts[256] = {
+    ['\n'] = 1, ['['] = 1, ['('] = 1, ['o'] = 1, ['O'] = 1, ['P'] = 1,
+};
+
 void ss_marking_detect(const ss_segctx *c, ss_findings *out)
 {
     const char *t = c->nm->text;
@@ -117,6 +121,11 @@ void ss_marking_detect(const ss_segctx *c, ss_findings *out)
     if ((e = try_formal(c, out, 0)) != 0)
         i = e;
     while (i < len) {
+        /* only these bytes can begin a marking (see the cases below) */
+        if (!starts[(unsigned char)t[i]]) {
+            i++;
+            continue;
+        }
         unsigned char ch = (unsigned char)t[i];
         if (ch == '\n' || ch == '[' || ch == '(') {
             if ((e = try_formal(c, out, i + 1)) != 0) {

@@ -72,27 +72,46 @@ static size_t match_at(const char *t, size_t len, size_t i, char v[10])
     return k;
 }
 
-void ss_nino_detect(const ss_segctx *c, ss_findings *out)
+/* Try a NINO starting at i; the end, or 0. */
+static size_t try_at(const ss_segctx *c, ss_findings *out, size_t i)
 {
     const char *t = c->nm->text;
     size_t len = c->nm->len;
-    for (size_t i = 0; i + 9 <= len; i++) {
-        if (!is_letter((unsigned char)t[i]) || !is_letter((unsigned char)t[i + 1]) ||
-            (i > 0 && ss_is_alnum_ascii((unsigned char)t[i - 1])))
-            continue;
-        char v[10];
-        size_t e = match_at(t, len, i, v);
-        if (e == 0 || !nino_ok(v[0], v[1], v[8]))
-            continue;
-        ss_finding *f = ss_finding_add(c, out, SS_T_NINO, i, e);
-        memcpy(f->value, v, sizeof v);
-        memcpy(f->redacted, "** ** ** ", 9);
-        f->redacted[9] = v[6];
-        f->redacted[10] = v[7];
-        f->redacted[11] = ' ';
-        f->redacted[12] = v[8];
-        f->redacted[13] = '\0';
-        ss_grade_identifier(c, f, i, e, SS_CONF_HIGH, SS_CONF_MEDIUM);
-        i = e - 1;
+    if (!is_letter((unsigned char)t[i]) || !is_letter((unsigned char)t[i + 1]) ||
+        (i > 0 && ss_is_alnum_ascii((unsigned char)t[i - 1])))
+        return 0;
+    char v[10];
+    size_t e = match_at(t, len, i, v);
+    if (e == 0 || !nino_ok(v[0], v[1], v[8]))
+        return 0;
+    ss_finding *f = ss_finding_add(c, out, SS_T_NINO, i, e);
+    memcpy(f->value, v, sizeof v);
+    memcpy(f->redacted, "** ** ** ", 9);
+    f->redacted[9] = v[6];
+    f->redacted[10] = v[7];
+    f->redacted[11] = ' ';
+    f->redacted[12] = v[8];
+    f->redacted[13] = '\0';
+    ss_grade_identifier(c, f, i, e, SS_CONF_HIGH, SS_CONF_MEDIUM);
+    return e;
+}
+
+/* A NINO's first digit starts a digit run two letters (and maybe a
+ * separator) after its start, so only those starts are tried, in text
+ * order; a match resumes the search after its end (regex finditer). */
+void ss_nino_detect(const ss_segctx *c, ss_findings *out)
+{
+    const char *t = c->nm->text;
+    size_t len = c->nm->len, next = 0;
+    for (size_t d = ss_find_digit(t, len, 0); d < len;
+         d = ss_find_digit(t, len, ss_digit_run_end(t, len, d))) {
+        size_t from = d >= 3 && (t[d - 1] == ' ' || t[d - 1] == '-') ? d - 3 : d >= 2 ? d - 2 : d;
+        for (size_t i = from; i + 2 <= d && i + 9 <= len; i++) {
+            if (i < next)
+                continue;
+            size_t e = try_at(c, out, i);
+            if (e != 0)
+                next = e;
+        }
     }
 }

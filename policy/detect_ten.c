@@ -5,9 +5,39 @@
 
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "buf.h"
 #include "checksum.h"
+
+size_t ss_find_digit(const char *t, size_t len, size_t from)
+{
+    size_t i = from;
+#ifdef __SSE2__
+    /* 16 bytes at a time: (b - '0' - 128) < -118 as signed <=> '0' <= b <= '9' */
+    const __m128i bias = _mm_set1_epi8((char)(0x80 - '0'));
+    const __m128i lim = _mm_set1_epi8((char)(-128 + 10));
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        int m = _mm_movemask_epi8(_mm_cmplt_epi8(_mm_add_epi8(v, bias), lim));
+        if (m)
+            return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+#endif
+    for (; i < len; i++)
+        if (ss_is_digit((unsigned char)t[i]))
+            return i;
+    return len;
+}
+
+size_t ss_digit_run_end(const char *t, size_t len, size_t i)
+{
+    while (i < len && ss_is_digit((unsigned char)t[i]))
+        i++;
+    return i;
+}
 
 static int is_digit_at(const char *t, size_t len, size_t i)
 {
@@ -188,15 +218,8 @@ static void add(const char *t, size_t s, size_t e, int form,
 
 void ss_ten_scan(const char *t, size_t len, const ss_detect_opts *o, ss_ten_cands *out)
 {
-    size_t i = 0;
-    while (i < len) {
-        if (!ss_is_digit((unsigned char)t[i])) {
-            i++;
-            continue;
-        }
-        size_t j = i;
-        while (j < len && ss_is_digit((unsigned char)t[j]))
-            j++;
+    for (size_t i = ss_find_digit(t, len, 0); i < len; i = ss_find_digit(t, len, i)) {
+        size_t j = ss_digit_run_end(t, len, i);
         size_t run = j - i;
         /* every form: no letter glued on the left (a digit cannot be: runs are maximal) */
         int free_left = !(i > 0 && ss_is_alnum_ascii((unsigned char)t[i - 1]));

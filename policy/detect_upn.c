@@ -82,13 +82,16 @@ static int shape_at(const char *t, size_t len, size_t i)
            !(i + 13 < len && ss_is_alnum_ascii((unsigned char)t[i + 13]));
 }
 
+/* A UPN's digits start a digit run right after its letter: only those
+ * starts are tried, in text order, resuming after a match. */
 void ss_upn_detect(const ss_segctx *c, ss_findings *out)
 {
     const char *t = c->nm->text;
-    size_t len = c->nm->len;
-    /* a UPN's second character is a digit after a letter: cheap to skip to */
-    for (size_t i = 0; i + 13 <= len; i++) {
-        if (!ss_is_digit((unsigned char)t[i + 1]) || !shape_at(t, len, i))
+    size_t len = c->nm->len, next = 0;
+    for (size_t d = ss_find_digit(t, len, 1); d < len;
+         d = ss_find_digit(t, len, ss_digit_run_end(t, len, d))) {
+        size_t i = d - 1;
+        if (i < next || i + 13 > len || !shape_at(t, len, i))
             continue;
         char s[14];
         for (int k = 0; k < 13; k++)
@@ -101,6 +104,6 @@ void ss_upn_detect(const ss_segctx *c, ss_findings *out)
         memcpy(f->redacted, "**********", 10);
         memcpy(f->redacted + 10, s + 10, 4);
         ss_grade_identifier(c, f, i, i + 13, SS_CONF_HIGH, SS_CONF_MEDIUM);
-        i += 12;
+        next = i + 13;
     }
 }
