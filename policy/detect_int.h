@@ -43,6 +43,7 @@ typedef struct {
      * 3, hashed 4-byte prefixes of all longer matches. */
     uint64_t pre2[1024], pre3[1024], pre4[1024];
     unsigned char first[256];           /* some phrase starts with this byte */
+    unsigned char fold[256];            /* the filter's byte folding */
     unsigned char nofilter;             /* a phrase the filter cannot describe */
 } ss_phrase_set;
 

@@ -5,6 +5,9 @@
 #include "detect_int.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define NOMATCH ((size_t)-1)
 
@@ -275,6 +278,7 @@ static void build_prefixes(ss_phrase_set *s)
     memset(s->pre4, 0, sizeof s->pre4);
     s->nofilter = 0;
     for (int b = 0; b < 256; b++) {
+        s->fold[b] = fold_b((unsigned char)b);
         s->first[b] = s->off[b] != s->off[b + 1];
         /* the scan skips through words: a phrase must start with an ASCII
          * word character for that to be exact */
@@ -380,15 +384,16 @@ void ss_phrase_scan_ref(const ss_phrase_set *s, const char *t, size_t len,
 /* Can a phrase match at i (i + 1 < len)? False positives allowed. */
 static int maybe_at(const ss_phrase_set *s, const unsigned char *u, size_t len, size_t i)
 {
-    unsigned a = fold_b(u[i]), b = fold_b(u[i + 1]);
+    const unsigned char *f = s->fold;
+    unsigned a = f[u[i]], b = f[u[i + 1]];
     if (get_bit(s->pre2, a << 8 | b))
         return 1;
     if (i + 2 >= len)
         return 0;
-    unsigned c = fold_b(u[i + 2]);
+    unsigned c = f[u[i + 2]];
     if (get_bit(s->pre3, hash3(a, b, c)))
         return 1;
-    return i + 3 < len && get_bit(s->pre4, hash4(a, b, c, fold_b(u[i + 3])));
+    return i + 3 < len && get_bit(s->pre4, hash4(a, b, c, f[u[i + 3]]));
 }
 
 static int ascii_word(unsigned char c)
@@ -396,10 +401,40 @@ static int ascii_word(unsigned char c)
     return ss_is_alnum_ascii(c) || c == '_';
 }
 
+/* A word start at i (t[i] an ASCII word character, t[i-1] not): try it. */
+static void word_start(const ss_phrase_set *s, const char *t, size_t len, size_t i,
+                       ss_phrase_cb cb, void *ctx)
+{
+    const unsigned char *u = (const unsigned char *)t;
+    if (!s->first[u[i]] || i + 1 >= len)
+        return;
+    /* a non-ASCII letter before is a word character too */
+    if (i > 0 && u[i - 1] >= 0x80 && ss_is_word_before(t, i))
+        return;
+    unsigned char c = u[i], d = u[i + 1];
+    if ((s->pair[(c << 5) | (d >> 3)] & (1u << (d & 7))) && maybe_at(s, u, len, i))
+        try_at(s, t, len, i, cb, ctx);
+}
+
+#ifdef __SSE2__
+/* Bit k set when b[k] is an ASCII word character ([0-9A-Za-z_]). */
+static unsigned word_mask16(const unsigned char *b)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)b);
+    __m128i dig = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+                                 _mm_set1_epi8((char)(-128 + 10)));
+    __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i alpha = _mm_cmplt_epi8(_mm_add_epi8(lo, _mm_set1_epi8((char)(0x80 - 'a'))),
+                                   _mm_set1_epi8((char)(-128 + 26)));
+    __m128i us = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(dig, alpha), us));
+}
+#endif
+
 /* Only word starts can begin a match, and every phrase starts with an
- * ASCII word character: so skip whole words, and at each word start ask
- * the prefix filter before trying any phrase. Same calls, same order as
- * ss_phrase_scan_ref. */
+ * ASCII word character: find word starts 16 bytes at a time and ask the
+ * prefix filter once at each before trying any phrase. Same calls, same
+ * order as ss_phrase_scan_ref. */
 void ss_phrase_scan(const ss_phrase_set *s, const char *t, size_t len,
                     ss_phrase_cb cb, void *ctx)
 {
@@ -409,20 +444,22 @@ void ss_phrase_scan(const ss_phrase_set *s, const char *t, size_t len,
     }
     const unsigned char *u = (const unsigned char *)t;
     size_t i = 0;
-    while (i < len) {
-        if (!s->first[u[i]]) {
-            i++;
-            continue;
+    unsigned carry = 0;   /* t[i-1] is an ASCII word character */
+#ifdef __SSE2__
+    for (; i + 16 <= len; i += 16) {
+        unsigned w = word_mask16(u + i);
+        unsigned starts = w & ~((w << 1) | carry) & 0xFFFFu;
+        carry = (w >> 15) & 1u;
+        while (starts) {
+            word_start(s, t, len, i + (size_t)__builtin_ctz(starts), cb, ctx);
+            starts &= starts - 1;
         }
-        if (i + 1 >= len)
-            break;
-        if (!ss_is_word_before(t, i)) {
-            unsigned char c = u[i], d = u[i + 1];
-            if ((s->pair[(c << 5) | (d >> 3)] & (1u << (d & 7))) && maybe_at(s, u, len, i))
-                try_at(s, t, len, i, cb, ctx);
-        }
-        /* the rest of this word cannot start a phrase */
-        for (i++; i < len && ascii_word(u[i]); i++)
-            ;
+    }
+#endif
+    for (; i < len; i++) {
+        unsigned w = ascii_word(u[i]);
+        if (w && !carry)
+            word_start(s, t, len, i, cb, ctx);
+        carry = w;
     }
 }
