@@ -34,6 +34,7 @@ static const ss_phrase demote_labels[] = {
 };
 
 static ss_phrase_set kw_set;
+static size_t kw_nkeywords;   /* kw_set.p[kw_nkeywords..] are SG_TERMS */
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
 
 static void kw_add(const ss_phrase *p, size_t n)
@@ -52,6 +53,10 @@ static void kw_init(void)
     kw_add(ss_nino_keywords, ss_nino_nkeywords);
     kw_add(dob_labels, sizeof dob_labels / sizeof *dob_labels);
     kw_add(demote_labels, sizeof demote_labels / sizeof *demote_labels);
+    /* the safeguarding terms ride on the same scan, after every keyword so
+     * keyword hits come out in the order they always did */
+    kw_nkeywords = kw_set.n;
+    kw_add(ss_sg_terms, ss_sg_nterms);
     if (ss_phrase_build(&kw_set) != 0)
         kw_set.n = 0;   /* too many phrases: a build-time mistake the tests catch */
 }
@@ -65,6 +70,10 @@ const ss_phrase_set *ss_kw_phrases(void)
 static void on_keyword(void *ctx, size_t idx, size_t s, size_t e)
 {
     ss_segctx *c = ctx;
+    if (idx >= kw_nkeywords) {
+        ss_sg_hit(c->sg, idx - kw_nkeywords, s, e);
+        return;
+    }
     if (c->nkw == c->kwcap) {
         c->kwcap = c->kwcap ? c->kwcap * 2 : 32;
         c->kw = ss_xrealloc(c->kw, c->kwcap * sizeof *c->kw);
@@ -193,7 +202,9 @@ void ss_detect_segment(const char *text, size_t len, size_t segidx,
 
     ss_norm nm;
     ss_normalise(&nm, text, len);
-    ss_segctx c = { .nm = &nm, .o = o, .seg = segidx };
+    ss_sg_hits sg;
+    memset(sg.seen, 0, sizeof sg.seen);
+    ss_segctx c = { .nm = &nm, .o = o, .seg = segidx, .sg = &sg };
     ss_phrase_scan(&kw_set, nm.text, nm.len, on_keyword, &c);
 
     ss_ten_cands tc = { 0 };

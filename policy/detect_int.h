@@ -72,10 +72,23 @@ typedef struct {
     unsigned mask;
 } ss_kwhit;
 
+/* Safeguarding terms seen in a segment: the first match of each. */
+#define SS_SG_MAX 64
+typedef struct {
+    size_t s[SS_SG_MAX], e[SS_SG_MAX];
+    unsigned char seen[SS_SG_MAX];
+} ss_sg_hits;
+
+/* The SG_TERMS phrases (detect_sg.c); term i is ss_sg_terms[i]. */
+extern const ss_phrase ss_sg_terms[];
+extern const size_t ss_sg_nterms;
+void ss_sg_hit(ss_sg_hits *h, size_t term, size_t s, size_t e);
+
 typedef struct {
     const ss_norm *nm;
     const ss_detect_opts *o;
     size_t seg;
+    ss_sg_hits *sg;               /* filled by the same scan as the keywords */
     ss_kwhit *kw;                 /* sorted by s */
     size_t nkw, kwcap;
 } ss_segctx;

@@ -13,7 +13,7 @@
 #define C 0   /* case-sensitive */
 
 /* mask holds the weight */
-static const ss_phrase sg_terms[] = {
+const ss_phrase ss_sg_terms[] = {
     { "child protection (plan|conference|register|enquir(y|ies)|investigation|medical)(s|)", I, 2 },
     { "CP (plan|conference)(s|)", C, 2 },
     { "(ICPC|RCPC)", C, 2 },
@@ -68,14 +68,16 @@ static const ss_phrase sg_terms[] = {
     { "pre~birth assessment", I, 2 },
     { "unborn", I, 1 },
 };
-#define NTERMS (sizeof sg_terms / sizeof *sg_terms)
+#define NTERMS (sizeof ss_sg_terms / sizeof *ss_sg_terms)
+const size_t ss_sg_nterms = NTERMS;
+_Static_assert(NTERMS <= SS_SG_MAX, "ss_sg_hits too small");
 
 static ss_phrase_set sg_set;
 static pthread_once_t sg_once = PTHREAD_ONCE_INIT;
 
 static void sg_init(void)
 {
-    memcpy(sg_set.p, sg_terms, sizeof sg_terms);
+    memcpy(sg_set.p, ss_sg_terms, sizeof ss_sg_terms);
     sg_set.n = NTERMS;
     if (ss_phrase_build(&sg_set) != 0)
         sg_set.n = 0;   /* unreachable with this table; the unit tests prove it */
@@ -87,19 +89,18 @@ const ss_phrase_set *ss_sg_phrases(void)
     return &sg_set;
 }
 
-typedef struct {
-    size_t s[NTERMS], e[NTERMS];   /* first match of each term */
-    unsigned char seen[NTERMS];
-} sg_hits;
+void ss_sg_hit(ss_sg_hits *h, size_t term, size_t s, size_t e)
+{
+    if (!h->seen[term]) {
+        h->seen[term] = 1;
+        h->s[term] = s;
+        h->e[term] = e;
+    }
+}
 
 static void on_term(void *ctx, size_t idx, size_t s, size_t e)
 {
-    sg_hits *h = ctx;
-    if (!h->seen[idx]) {
-        h->seen[idx] = 1;
-        h->s[idx] = s;
-        h->e[idx] = e;
-    }
+    ss_sg_hit(ctx, idx, s, e);
 }
 
 /* Append the term text at t[s, e) to why, whitespace runs as one space. */
@@ -116,19 +117,17 @@ static void add_term(char *why, size_t whylen, size_t *w, const char *t,
     why[*w] = '\0';
 }
 
-int ss_sg_score(const char *t, size_t len, char *why, size_t whylen,
-                size_t *first_s, size_t *first_e)
+/* The score from collected hits (consumes h). */
+static int score_hits(ss_sg_hits *hp, const char *t, size_t len, char *why, size_t whylen,
+                      size_t *first_s, size_t *first_e)
 {
-    pthread_once(&sg_once, sg_init);
-    sg_hits h;
-    memset(h.seen, 0, sizeof h.seen);
-    ss_phrase_scan(&sg_set, t, len, on_term, &h);
+    ss_sg_hits h = *hp;
     int score = 0;
     size_t fs = len, fe = len;
     for (size_t i = 0; i < NTERMS; i++) {
         if (!h.seen[i])
             continue;
-        score += (int)sg_terms[i].mask;
+        score += (int)ss_sg_terms[i].mask;
         if (h.s[i] < fs) {
             fs = h.s[i];
             fe = h.e[i];
@@ -157,11 +156,22 @@ int ss_sg_score(const char *t, size_t len, char *why, size_t whylen,
     return score;
 }
 
+int ss_sg_score(const char *t, size_t len, char *why, size_t whylen,
+                size_t *first_s, size_t *first_e)
+{
+    pthread_once(&sg_once, sg_init);
+    ss_sg_hits h;
+    memset(h.seen, 0, sizeof h.seen);
+    ss_phrase_scan(&sg_set, t, len, on_term, &h);
+    return score_hits(&h, t, len, why, whylen, first_s, first_e);
+}
+
 void ss_sg_detect(const ss_segctx *c, ss_findings *out)
 {
     char why[sizeof out->v->redacted];
     size_t s, e;
-    int score = ss_sg_score(c->nm->text, c->nm->len, why, sizeof why, &s, &e);
+    int score = c->sg ? score_hits(c->sg, c->nm->text, c->nm->len, why, sizeof why, &s, &e)
+                      : ss_sg_score(c->nm->text, c->nm->len, why, sizeof why, &s, &e);
     if (score > out->sg_score)
         out->sg_score = score;
     if (score < SG_THRESHOLD)
