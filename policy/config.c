@@ -49,6 +49,13 @@ static const keydef keys[] = {
     { "MaxMessageSize",      K_SIZE,   F(max_message_size), 0, 0 },
     { "MaxMimeDepth",        K_COUNT,  F(max_mime_depth), 0, 0 },
     { "MaxMimeParts",        K_COUNT,  F(max_mime_parts), 0, 0 },
+    { "MaxArchiveBytes",     K_SIZE,   F(max_archive_bytes), 0, 0 },
+    { "MaxTotalBytes",       K_SIZE,   F(max_total_bytes), 0, 0 },
+    { "MaxArchiveDepth",     K_COUNT,  F(max_archive_depth), 0, 0 },
+    { "MaxArchiveEntries",   K_COUNT,  F(max_archive_entries), 0, 0 },
+    { "MaxScanSeconds",      K_COUNT,  F(max_scan_seconds), 0, 0 },
+    { "WorkerMemoryMax",     K_SIZE,   F(worker_memory_max), 0, 0 },
+    { "ExtractWorker",       K_PATH,   F(extract_worker), 0, 0 },
     { "NHSTestRange",        K_BOOL,   F(nhs_test_range), 0, 0 },
     { "CHIMod10",            K_BOOL,   F(chi_mod10), 0, 0 },
     { "SiteName",            K_STR,    F(site_name), 0, 0 },
@@ -86,6 +93,12 @@ ss_config *ss_config_new(void)
     c->max_message_size = 50u * 1024 * 1024;
     c->max_mime_depth = 20;
     c->max_mime_parts = 500;
+    c->max_archive_bytes = 100u * 1024 * 1024;
+    c->max_total_bytes = 200u * 1024 * 1024;
+    c->max_archive_depth = 3;
+    c->max_archive_entries = 10000;
+    c->max_scan_seconds = 10;
+    c->worker_memory_max = 512u * 1024 * 1024;
     c->nhs_test_range = 1;
     c->chi_mod10 = 1;
     c->dsl_name = ss_xstrdup("your Designated Safeguarding Lead");

@@ -87,6 +87,13 @@ static void limits(const ss_config *c, ss_extract_limits *l)
     *l = d;
     l->max_depth = c->max_mime_depth;
     l->max_parts = c->max_mime_parts;
+    l->attach.max_archive_bytes = c->max_archive_bytes;
+    l->attach.max_total_bytes = c->max_total_bytes;
+    l->attach.max_archive_depth = c->max_archive_depth;
+    l->attach.max_entries = c->max_archive_entries;
+    l->attach.max_seconds = c->max_scan_seconds > 3600 ? 3600u : (unsigned)c->max_scan_seconds;
+    l->attach.max_memory = c->worker_memory_max;
+    l->worker = c->extract_worker;      /* NULL: $SAFESHARE_EXTRACT or installed */
 }
 
 /* The message comes from memory (msg) or a file (fd >= 0). */

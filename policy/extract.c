@@ -21,6 +21,7 @@
  * has its digits replaced by '#': locations are logged, identifiers never
  * are. */
 #include "extract.h"
+#include "attach.h"
 #include "buf.h"
 
 #include <errno.h>
@@ -33,7 +34,6 @@
 #include <gmime/gmime.h>
 
 #define FWD_PREFIX "forwarded message \xe2\x80\xba "
-#define WHY_NOT_YET "attachments are not scanned yet"
 
 typedef struct {
     const ss_extract_limits *lim;
@@ -239,22 +239,10 @@ static void to_utf8(ss_buf *b, const char *s, size_t n, const char *charset)
             b->p[i] = ' ';
 }
 
-/* CRLF and lone CR → LF, in place. */
-static void unix_newlines(ss_buf *b)
+void ssx_to_utf8(ss_buf *out, const char *s, size_t n, const char *charset)
 {
-    size_t w = 0;
-    for (size_t r = 0; r < b->len; r++) {
-        if (b->p[r] == '\r') {
-            b->p[w++] = '\n';
-            if (r + 1 < b->len && b->p[r + 1] == '\n')
-                r++;
-        } else {
-            b->p[w++] = b->p[r];
-        }
-    }
-    b->len = w;
-    if (b->p)
-        b->p[w] = '\0';
+    ss_extract_global_init();          /* the charset tables need GMime */
+    to_utf8(out, s, n, charset);
 }
 
 /* RFC 3676 format=flowed: a line ending in a space continues on the next
@@ -354,6 +342,11 @@ static char *clean_name(const char *name)
     return s;
 }
 
+char *ssx_clean_name(const char *name)
+{
+    return clean_name(name ? name : "");
+}
+
 /* prefix + text, or prefix + text + "NAME" when name is given. */
 static char *loc_make(const level *lv, const char *text, const char *name)
 {
@@ -443,11 +436,24 @@ static GByteArray *decode_content(GMimePart *part)
     return ba;
 }
 
+static void scan_part(walker *w, GMimePart *part, GByteArray *ba, char *location);
+
+/* A text/... label on RTF, ZIP or PDF bytes: the bytes say what it is. */
+static int not_really_text(const GByteArray *ba)
+{
+    ssx_kind k = ssx_sniff(ba->data, ba->len, NULL, NULL);
+    return k == SSX_ZIP || k == SSX_PDF || k == SSX_RTF || k == SSX_OLE;
+}
+
 static void read_text_part(walker *w, GMimePart *part, char *location)
 {
     GByteArray *ba = decode_content(part);
     if (!ba) {
         add_skipped(w->out, location, "the part could not be decoded", 1);
+        return;
+    }
+    if (not_really_text(ba)) {
+        scan_part(w, part, ba, location);
         return;
     }
     size_t max = w->lim->max_text;
@@ -459,9 +465,8 @@ static void read_text_part(walker *w, GMimePart *part, char *location)
     GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
     const char *charset = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
     ss_buf b = SS_BUF_INIT;
-    to_utf8(&b, (const char *)ba->data, ba->len, charset);
+    ssx_text_decode(&b, ba->data, ba->len, charset);
     g_byte_array_unref(ba);
-    unix_newlines(&b);
     if (is_text(GMIME_OBJECT(part), "plain") && param_is(ct, "format", "flowed"))
         unflow(&b, param_is(ct, "delsp", "yes"));
     if (b.len > max) {
@@ -494,6 +499,71 @@ static int is_signature_type(GMimeObject *obj)
     return ct && (g_mime_content_type_is_type(ct, "application", "pkcs7-signature") ||
                   g_mime_content_type_is_type(ct, "application", "x-pkcs7-signature") ||
                   g_mime_content_type_is_type(ct, "application", "pgp-signature"));
+}
+
+/* ---- attachments through the readers --------------------------------- */
+
+typedef struct {
+    walker *w;
+    const char *base;     /* the attachment's own location */
+} scan_ctx;
+
+/* The worker's words are not trusted either: valid UTF-8, no controls. */
+static char *scan_location(const scan_ctx *sc, const char *sub)
+{
+    gchar *v = g_utf8_make_valid(sub, -1);
+    for (char *p = v; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7F)
+            *p = ' ';
+    char *loc = ssx_sub_join(sc->base, v);
+    g_free(v);
+    return loc;
+}
+
+static void scan_text(ssx_out *o, const char *sub, const char *utf8, size_t len)
+{
+    scan_ctx *sc = o->ctx;
+    char *loc = scan_location(sc, sub);
+    if (len > sc->w->lim->max_text) {
+        add_skipped(sc->w->out, loc, "text part too large", 1);
+        return;
+    }
+    ss_buf b = SS_BUF_INIT;
+    to_utf8(&b, utf8, len, "utf-8");
+    size_t n = b.len;
+    add_segment(sc->w->out, ss_buf_steal(&b), n, loc);
+}
+
+static void scan_skip(ssx_out *o, const char *sub, const char *why, int unreadable)
+{
+    scan_ctx *sc = o->ctx;
+    add_skipped(sc->w->out, scan_location(sc, sub), why, unreadable);
+}
+
+/* Takes ba and location. */
+static void scan_part(walker *w, GMimePart *part, GByteArray *ba, char *location)
+{
+    GMimeObject *obj = GMIME_OBJECT(part);
+    GMimeContentType *ct = g_mime_object_get_content_type(obj);
+    char *type = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
+    const char *charset = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
+    scan_ctx sc = { w, location };
+    ssx_out o = { scan_text, scan_skip, &sc, 0 };
+    ssx_scan(ba->data, ba->len, part_filename(obj), type, charset,
+             &w->lim->attach, w->lim->worker, &o);
+    g_free(type);
+    g_byte_array_unref(ba);
+    free(location);
+}
+
+static void read_attachment(walker *w, GMimePart *part, char *location)
+{
+    GByteArray *ba = decode_content(part);
+    if (!ba) {
+        add_skipped(w->out, location, "the part could not be decoded", 1);
+        return;
+    }
+    scan_part(w, part, ba, location);
 }
 
 static char *leaf_location(level *lv, GMimeObject *obj, const char *fname)
@@ -532,7 +602,7 @@ static void read_leaf(walker *w, level *lv, GMimePart *part)
     else if (GMIME_IS_MESSAGE_PARTIAL(obj))
         add_skipped(w->out, loc, "a message split into fragments cannot be read", 1);
     else
-        add_skipped(w->out, loc, WHY_NOT_YET, 0);
+        read_attachment(w, part, loc);
 }
 
 static void read_message(walker *w, GMimeMessage *msg, const char *prefix,

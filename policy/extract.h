@@ -5,6 +5,7 @@
 #define SS_EXTRACT_H
 
 #include <stddef.h>
+#include "attach.h"
 
 typedef struct {
     char *text;       /* UTF-8, NUL-terminated, decoded and charset-converted */
@@ -25,9 +26,13 @@ typedef struct {
     size_t max_depth;     /* MIME nesting; deeper parts become unscanned (unreadable) */
     size_t max_parts;     /* parts beyond this become unscanned (unreadable) */
     size_t max_text;      /* bytes of decoded text per segment; beyond: unreadable */
+    ss_attach_limits attach;  /* archives and the extraction worker */
+    const char *worker;   /* safeshare-extract path; NULL: $SAFESHARE_EXTRACT,
+                             else the installed one */
 } ss_extract_limits;
 
-#define SS_EXTRACT_LIMITS_DEFAULT { 20, 500, 64u * 1024 * 1024 }
+#define SS_EXTRACT_LIMITS_DEFAULT { 20, 500, 64u * 1024 * 1024, \
+                                    SS_ATTACH_LIMITS_DEFAULT, NULL }
 
 typedef struct {
     ss_segment *segs;

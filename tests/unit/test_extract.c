@@ -17,6 +17,8 @@
 
 #include "extract.h"
 
+#include <glib.h>
+
 #define NHS_DOTTED "943 476 5919"
 
 static char *load(const char *name, size_t *len)
@@ -198,15 +200,14 @@ static void alternative_gives_both(void **state)
     ss_extract_free(&x);
 }
 
-static void pdf_attachment_skipped(void **state)
+static void damaged_pdf_unreadable(void **state)
 {
     (void)state;
     ss_extract x;
     extract_file("attachment-pdf.eml", NULL, &x);
-    assert_int_equal(x.nskipped, 1);
+    assert_int_equal(x.nskipped, 1);      /* "%PDF-1.4" and nothing more */
     assert_string_equal(x.skipped[0].location, "attachment \"referral.pdf\"");
-    assert_string_equal(x.skipped[0].why, "attachments are not scanned yet");
-    assert_int_equal(x.skipped[0].unreadable, 0);
+    assert_int_equal(x.skipped[0].unreadable, 1);
     expect_seg(&x, "the message body", "Please see attached.");
     expect_seg(&x, "the name of attachment \"referral.pdf\"", "referral.pdf");
     ss_extract_free(&x);
@@ -220,7 +221,8 @@ static void rfc2231_filename(void **state)
     assert_int_equal(x.nskipped, 1);
     assert_string_equal(x.skipped[0].location,
                         "attachment \"r\xc3\xa9" "f\xc3\xa9rence \xc2\xa3 notes.docx\"");
-    assert_int_equal(x.skipped[0].unreadable, 0);
+    assert_string_equal(x.skipped[0].why, "the archive is damaged and could not be read");
+    assert_int_equal(x.skipped[0].unreadable, 1);   /* a 10-byte "docx" */
     ss_extract_free(&x);
 }
 
@@ -498,8 +500,187 @@ static void threads_share_nothing(void **state)
     free(msg);
 }
 
+/* ---- attachments read through safeshare-extract ------------------------ */
+
+static char *fixture_b64(const char *name)
+{
+    const char *dir = getenv("SS_TESTDATA");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/attach/%s", dir ? dir : "tests/data", name);
+    gchar *data;
+    gsize len;
+    if (!g_file_get_contents(path, &data, &len, NULL))
+        fail_msg("cannot read %s", path);
+    gchar *b64 = g_base64_encode((const guchar *)data, len);
+    g_free(data);
+    return b64;
+}
+
+/* A message with one attachment; wrap puts it inside a forwarded message. */
+static void extract_attached(const char *fixture_name, const char *filename,
+                             const char *ctype, int wrap, ss_extract *x)
+{
+    gchar *b64 = fixture_b64(fixture_name);
+    gchar *inner = g_strdup_printf(
+        "Subject: files\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"in\"\n\n"
+        "--in\nContent-Type: text/plain\n\nSee attached.\n"
+        "--in\nContent-Type: %s\n"
+        "Content-Disposition: attachment; filename=\"%s\"\n"
+        "Content-Transfer-Encoding: base64\n\n%s\n--in--\n", ctype, filename, b64);
+    gchar *msg = wrap ? g_strdup_printf(
+        "Subject: fwd\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"out\"\n\n"
+        "--out\nContent-Type: text/plain\n\nForwarding.\n"
+        "--out\nContent-Type: message/rfc822\n\n%s\n--out--\n", inner) : g_strdup(inner);
+    char err[128];
+    if (ss_extract_mem(msg, strlen(msg), NULL, x, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    g_free(b64);
+    g_free(inner);
+    g_free(msg);
+}
+
+static void docx_attachment(void **state)
+{
+    (void)state;
+    ss_extract x;
+    extract_attached("referral.docx", "referral.docx", "application/octet-stream", 0, &x);
+    assert_non_null(strstr(seg_at(&x, "attachment \"referral.docx\"")->text,
+                           "Child NHS " NHS_DOTTED "\n"));
+    expect_seg(&x, "attachment \"referral.docx\" \xe2\x80\xba the header",
+               "Header " NHS_DOTTED "\n");
+    expect_seg(&x, "attachment \"referral.docx\" \xe2\x80\xba the comments",
+               "Check " NHS_DOTTED "\n");
+    assert_int_equal(x.nskipped, 0);
+    ss_extract_free(&x);
+}
+
+static void xlsx_attachment_sheets(void **state)
+{
+    (void)state;
+    ss_extract x;
+    extract_attached("pupils.xlsx", "pupils.xlsx",
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 0, &x);
+    assert_non_null(strstr(seg_at(&x, "attachment \"pupils.xlsx\" \xe2\x80\xba sheet \"Pupils\"")->text,
+                           "Name\tNHS number\t\n"));
+    seg_at(&x, "attachment \"pupils.xlsx\" \xe2\x80\xba sheet \"Staff & rooms\"");
+    ss_extract_free(&x);
+}
+
+static void zip_attachment_nested_docx(void **state)
+{
+    (void)state;
+    ss_extract x;
+    extract_attached("case.zip", "case.zip", "application/zip", 0, &x);
+    seg_at(&x, "attachment \"case.zip\" \xe2\x80\xba \"notes/referral.docx\"");
+    expect_seg(&x, "attachment \"case.zip\" \xe2\x80\xba \"notes/readme.txt\"",
+               "Ref " NHS_DOTTED "\n");
+    assert_int_equal(x.nskipped, 1);
+    assert_string_equal(x.skipped[0].location, "attachment \"case.zip\" \xe2\x80\xba \"photo.png\"");
+    assert_int_equal(x.skipped[0].unreadable, 0);
+    ss_extract_free(&x);
+}
+
+static void forwarded_attachment(void **state)
+{
+    (void)state;
+    ss_extract x;
+    extract_attached("notes.odt", "y.odt", "application/vnd.oasis.opendocument.text", 1, &x);
+    expect_seg(&x, "forwarded message \xe2\x80\xba attachment \"y.odt\"",
+               "NHS " NHS_DOTTED "\nsecond\tline\n");
+    ss_extract_free(&x);
+}
+
+static void utf16_csv_attachment(void **state)
+{
+    (void)state;
+    ss_extract x;
+    extract_attached("utf16le-bom.csv", "pupils.csv", "text/csv", 0, &x);
+    expect_seg(&x, "attachment \"pupils.csv\"", "Name,NHS number\nAnn," NHS_DOTTED "\n");
+    ss_extract_free(&x);
+    extract_attached("utf16le-nobom.csv", "pupils.csv", "application/octet-stream", 0, &x);
+    expect_seg(&x, "attachment \"pupils.csv\"", "Name,NHS number\nAnn," NHS_DOTTED "\n");
+    ss_extract_free(&x);
+}
+
+static void rtf_attachment(void **state)
+{
+    (void)state;
+    ss_extract x;
+    extract_attached("letter.rtf", "letter.rtf", "text/rtf", 0, &x);
+    assert_non_null(strstr(seg_at(&x, "attachment \"letter.rtf\"")->text,
+                           "NHS " NHS_DOTTED " \xe2\x80\x94 done"));
+    ss_extract_free(&x);
+}
+
+static void encrypted_zip_unreadable(void **state)
+{
+    (void)state;
+    ss_extract x;
+    extract_attached("encrypted.zip", "secret.zip", "application/zip", 0, &x);
+    assert_int_equal(x.nskipped, 1);
+    assert_string_equal(x.skipped[0].location, "attachment \"secret.zip\"");
+    assert_string_equal(x.skipped[0].why, "the archive is password-protected");
+    assert_int_equal(x.skipped[0].unreadable, 1);
+    ss_extract_free(&x);
+}
+
+static void zip_bomb_attachment(void **state)
+{
+    (void)state;
+    ss_extract_limits lim = SS_EXTRACT_LIMITS_DEFAULT;
+    lim.attach.max_archive_bytes = 1u << 20;
+    gchar *b64 = fixture_b64("bomb.zip");
+    gchar *msg = g_strdup_printf(
+        "Subject: x\nMIME-Version: 1.0\nContent-Type: application/zip\n"
+        "Content-Disposition: attachment; filename=\"bomb.zip\"\n"
+        "Content-Transfer-Encoding: base64\n\n%s\n", b64);
+    ss_extract x;
+    char err[128];
+    assert_int_equal(ss_extract_mem(msg, strlen(msg), &lim, &x, err, sizeof err), 0);
+    assert_int_equal(x.nskipped, 1);
+    assert_string_equal(x.skipped[0].why, "the archive expands to more than 1 MB");
+    assert_int_equal(x.skipped[0].unreadable, 1);
+    ss_extract_free(&x);
+    g_free(b64);
+    g_free(msg);
+}
+
+static void crashing_worker_unreadable(void **state)
+{
+    (void)state;
+    char fake[1024];
+    const char *src = getenv("SS_SRCDIR");
+    snprintf(fake, sizeof fake, "%s/tests/unit/fake-worker.sh", src ? src : ".");
+    ss_extract_limits lim = SS_EXTRACT_LIMITS_DEFAULT;
+    lim.worker = fake;
+    gchar *b64 = fixture_b64("referral.docx");
+    gchar *msg = g_strdup_printf(
+        "Subject: x\nMIME-Version: 1.0\nContent-Type: application/octet-stream\n"
+        "Content-Disposition: attachment; filename=\"crash.docx\"\n"
+        "Content-Transfer-Encoding: base64\n\n%s\n", b64);
+    ss_extract x;
+    char err[128];
+    assert_int_equal(ss_extract_mem(msg, strlen(msg), &lim, &x, err, sizeof err), 0);
+    assert_int_equal(x.nskipped, 1);
+    assert_string_equal(x.skipped[0].location, "attachment \"crash.docx\"");
+    assert_string_equal(x.skipped[0].why,
+                        "the attachment could not be read safely (the reader crashed)");
+    assert_int_equal(x.skipped[0].unreadable, 1);
+    expect_seg(&x, "the subject", "x");           /* and the caller carried on */
+    ss_extract_free(&x);
+    g_free(b64);
+    g_free(msg);
+}
+
 int main(void)
 {
+    /* attachments are read by the worker built beside this test */
+    char worker[1024];
+    const char *b = getenv("SS_BUILDDIR");
+    snprintf(worker, sizeof worker, "%s/policy/safeshare-extract", b ? b : ".");
+    setenv("SAFESHARE_EXTRACT", worker, 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(qp_soft_break_inside_number),
         cmocka_unit_test(qp_with_crlf),
@@ -509,7 +690,7 @@ int main(void)
         cmocka_unit_test(nested_forwarded_messages),
         cmocka_unit_test(legacy_charsets_to_utf8),
         cmocka_unit_test(alternative_gives_both),
-        cmocka_unit_test(pdf_attachment_skipped),
+        cmocka_unit_test(damaged_pdf_unreadable),
         cmocka_unit_test(rfc2231_filename),
         cmocka_unit_test(text_attachment_is_read),
         cmocka_unit_test(identifier_in_filename),
@@ -522,6 +703,15 @@ int main(void)
         cmocka_unit_test(charset_fallbacks),
         cmocka_unit_test(flowed_text_is_joined),
         cmocka_unit_test(threads_share_nothing),
+        cmocka_unit_test(docx_attachment),
+        cmocka_unit_test(xlsx_attachment_sheets),
+        cmocka_unit_test(zip_attachment_nested_docx),
+        cmocka_unit_test(forwarded_attachment),
+        cmocka_unit_test(utf16_csv_attachment),
+        cmocka_unit_test(rtf_attachment),
+        cmocka_unit_test(encrypted_zip_unreadable),
+        cmocka_unit_test(zip_bomb_attachment),
+        cmocka_unit_test(crashing_worker_unreadable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
