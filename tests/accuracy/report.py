@@ -128,6 +128,8 @@ def evaluate(ctl, corpus, files=None, register=None, timeout=30.0, jobs=2):
             return dict(label, crash=crash, ok=judge(label, crash, answer),
                         naive_ok=hit if positive else not hit,
                         action=answer.get("action") if answer else None,
+                        unscanned=sorted({u.get("why") or "?" for u in answer.get("unscanned", [])})
+                        if answer else [],
                         types=sorted({f.get("type") for f in answer.get("findings", [])})
                         if answer else [])
 
@@ -206,6 +208,15 @@ def _kind_of(fname):
     return stem
 
 
+def _got(r):
+    """What the engine did, for the lists: verdict, finding types, and why a
+    part went unread (reasons name formats and limits, never values)."""
+    got = "%s; found: %s" % (r["action"], ",".join(r["types"]) or "nothing")
+    if r["unscanned"]:
+        got += "; unscanned: " + " / ".join(r["unscanned"])
+    return got
+
+
 def listing(rows):
     out = []
     crashes = [r for r in rows if r["crash"]]
@@ -214,11 +225,9 @@ def listing(rows):
     out += ["", "Crashes and hangs: %d" % len(crashes)]
     out += ["  %s: %s" % (r["file"], r["crash"]) for r in crashes]
     out += ["", "Missed positives: %d" % len(missed)]
-    out += ["  %s [%s; found: %s] %s" % (r["file"], r["action"], ",".join(r["types"]) or "nothing",
-                                         r["note"]) for r in missed]
+    out += ["  %s [%s] %s" % (r["file"], _got(r), r["note"]) for r in missed]
     out += ["", "False positives: %d" % len(fps)]
-    out += ["  %s [%s; found: %s] %s" % (r["file"], r["action"], ",".join(r["types"]) or "nothing",
-                                         r["note"]) for r in fps]
+    out += ["  %s [%s] %s" % (r["file"], _got(r), r["note"]) for r in fps]
     return out
 
 
