@@ -73,12 +73,42 @@ static const char *fold(uint32_t cp, char one[2])
     return NULL;
 }
 
-static int all_ascii(const char *s, size_t len)
+/* The first byte >= 0x80 at or after i, or len: eight bytes at a time. */
+static size_t next_high(const char *s, size_t len, size_t i)
 {
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)s[i] >= 0x80)
-            return 0;
-    return 1;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ull)
+            break;
+    }
+    while (i < len && (unsigned char)s[i] < 0x80)
+        i++;
+    return i;
+}
+
+/* The start of the first character that folds, or len. */
+static size_t first_fold(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    char one[2];
+    for (size_t i = next_high(s, len, 0); i < len; i = next_high(s, len, i)) {
+        uint32_t cp;
+        size_t sl = utf8_decode(u + i, len - i, &cp);
+        if (sl > 1 && fold(cp, one) != NULL)
+            return i;
+        i += sl ? sl : 1;
+    }
+    return len;
+}
+
+static void add_run(ss_norm *n, size_t at, size_t o, int folded)
+{
+    if (n->nmap == n->mapcap) {
+        n->mapcap = n->mapcap ? n->mapcap * 2 : 16;
+        n->map = ss_xrealloc(n->map, n->mapcap * sizeof *n->map);
+    }
+    n->map[n->nmap++] = (ss_norm_run){ at, o, folded };
 }
 
 void ss_normalise(ss_norm *n, const char *s, size_t len)
@@ -86,44 +116,45 @@ void ss_normalise(ss_norm *n, const char *s, size_t len)
     memset(n, 0, sizeof *n);
     n->orig = s;
     n->orig_len = len;
-    if (all_ascii(s, len)) {
-        n->text = s;
-        n->len = len;
-        return;
-    }
+    n->text = s;
+    n->len = len;
+    size_t i = first_fold(s, len);
+    if (i == len)
+        return;   /* nothing folds (pure ASCII, or letters and quotes kept as-is) */
     /* Every fold is no longer than its source, so len bytes suffice. */
     char *out = ss_xmalloc(len + 1);
-    size_t *map = ss_xmalloc((len + 1) * sizeof *map);
     const unsigned char *u = (const unsigned char *)s;
-    size_t o = 0;
-    for (size_t i = 0; i < len;) {
+    memcpy(out, s, i);
+    size_t o = i;
+    add_run(n, 0, 0, 0);
+    while (i < len) {
+        size_t h = next_high(s, len, i);
+        memcpy(out + o, s + i, h - i);
+        o += h - i;
+        i = h;
+        if (i >= len)
+            break;
         uint32_t cp;
-        size_t sl = u[i] < 0x80 ? 1 : utf8_decode(u + i, len - i, &cp);
-        const char *rep = NULL;
+        size_t sl = utf8_decode(u + i, len - i, &cp);
         char one[2];
-        if (sl > 1)
-            rep = fold(cp, one);
+        const char *rep = sl > 1 ? fold(cp, one) : NULL;
         if (rep == NULL) {
-            size_t k = sl ? sl : 1;
-            for (size_t j = 0; j < k; j++) {
-                map[o] = i + j;
-                out[o++] = s[i + j];
-            }
+            size_t k = sl ? sl : 1;   /* kept, or invalid: copied as-is */
+            memcpy(out + o, s + i, k);
+            o += k;
             i += k;
             continue;
         }
-        for (const char *r = rep; *r; r++) {
-            map[o] = i;
+        add_run(n, o, i, 1);
+        for (const char *r = rep; *r; r++)
             out[o++] = *r;
-        }
         i += sl;
+        add_run(n, o, i, 0);
     }
     out[o] = '\0';
-    map[o] = len;
     n->own = out;
     n->text = out;
     n->len = o;
-    n->map = map;
 }
 
 void ss_norm_free(ss_norm *n)
@@ -131,6 +162,25 @@ void ss_norm_free(ss_norm *n)
     free(n->own);
     free(n->map);
     memset(n, 0, sizeof *n);
+}
+
+/* Original offset of normalised byte k (k == len: the original's end). */
+static size_t map_at(const ss_norm *n, size_t k)
+{
+    if (n->map == NULL)
+        return k;
+    if (k >= n->len)
+        return n->orig_len;
+    size_t lo = 0, hi = n->nmap;   /* the last run with n <= k */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (n->map[mid].n <= k)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const ss_norm_run *r = &n->map[lo];
+    return r->folded ? r->o : r->o + (k - r->n);
 }
 
 static size_t seq_len(unsigned char c)
@@ -142,12 +192,12 @@ void ss_norm_span(const ss_norm *n, size_t start, size_t end,
                   size_t *ostart, size_t *olen)
 {
     if (n->map == NULL || end <= start) {
-        *ostart = n->map ? n->map[start] : start;
+        *ostart = map_at(n, start);
         *olen = n->map ? 0 : end - start;
         return;
     }
-    size_t os = n->map[start];
-    size_t last = n->map[end - 1];
+    size_t os = map_at(n, start);
+    size_t last = map_at(n, end - 1);
     unsigned char nb = (unsigned char)n->text[end - 1];
     unsigned char ob = (unsigned char)n->orig[last];
     /* An ASCII byte made from a multi-byte character ends where that

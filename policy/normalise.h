@@ -16,13 +16,23 @@
 
 #include <stddef.h>
 
+/* The map back to the original, as runs starting at normalised offset n:
+ * a copied run maps byte n + k to o + k; a folded run maps all its bytes
+ * to o (the folded character's start). Runs are sorted by n; folds are
+ * rare, so this is small where a byte-for-byte map would be 8x the text. */
+typedef struct {
+    size_t n, o;
+    int folded;
+} ss_norm_run;
+
 typedef struct {
     const char *text;     /* normalised bytes (the input itself when unchanged) */
     size_t len;
     const char *orig;     /* the original segment */
     size_t orig_len;
     char *own;            /* allocated text, NULL when text == orig */
-    size_t *map;          /* map[i] = original offset of byte i; NULL = identity */
+    ss_norm_run *map;     /* NULL = identity */
+    size_t nmap, mapcap;
 } ss_norm;
 
 void ss_normalise(ss_norm *n, const char *s, size_t len);

@@ -24,6 +24,22 @@ static void test_ascii_is_untouched(void **state)
     ss_norm_free(&n);
 }
 
+static void test_unfolded_utf8_is_untouched(void **state)
+{
+    (void)state;
+    /* letters and curly quotes are kept: no copy, identity spans */
+    static const char s[] = "caf\xc3\xa9\xe2\x80\x99s 1234567890123 \xc2\xa3" "5";
+    ss_norm n;
+    ss_normalise(&n, s, sizeof s - 1);
+    assert_ptr_equal(n.text, s);
+    assert_null(n.map);
+    size_t os, ol;
+    ss_norm_span(&n, 3, 8, &os, &ol);
+    assert_int_equal(os, 3);
+    assert_int_equal(ol, 5);
+    ss_norm_free(&n);
+}
+
 static void test_folds_and_map(void **state)
 {
     (void)state;
@@ -87,6 +103,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ascii_is_untouched),
+        cmocka_unit_test(test_unfolded_utf8_is_untouched),
         cmocka_unit_test(test_folds_and_map),
         cmocka_unit_test(test_invalid_utf8_copied),
         cmocka_unit_test(test_word_classes),
