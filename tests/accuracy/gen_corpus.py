@@ -46,6 +46,7 @@ LOCATIONS = ["subject", "body-plain", "body-qp", "body-b64", "html", "txt-1252",
 NEG_KINDS = ["phone", "phone-intl", "invoice", "isbn", "iban", "tracking", "card",
              "adult-dob", "date-nolabel", "newsletter", "official-sensitive",
              "long-run", "nhs-badcheck", "repdigit"]
+TABLE_LOCATIONS = ("csv", "xlsx", "ods")
 VARIANTS = 2
 ZIP_TIME = (2025, 9, 1, 9, 0, 0)
 
@@ -209,13 +210,22 @@ def name(rng):
 
 
 class Snip:
-    def __init__(self, ident, text, subject, table, note, id_in_table=None):
+    def __init__(self, ident, text, subject, table, note, id_in_table=None, table_note=None):
         self.ident = ident            # the identifier / look-alike as written
         self.text = text              # prose with {ID}
         self.subject = subject        # one line with {ID}
         self.table = table            # (sheet, headers, [row, ...]) with {ID}
         self.note = note
         self.table_ident = id_in_table or ident
+        self.table_note = table_note or note.split(",")[0]
+
+    def note_for(self, loc):
+        """The prose note, or for a table what the table actually holds."""
+        if loc not in TABLE_LOCATIONS:
+            return self.note
+        _, headers, rows = self.table
+        col = next(i for i, c in enumerate(rows[0]) if "{ID}" in c)
+        return "%s, in a '%s' column" % (self.table_note, headers[col])
 
     def fill(self, s, ident=None):
         return s.replace("{ID}", self.ident if ident is None else ident)
@@ -316,8 +326,9 @@ def pos_snippet(rng, typ, k):
             note = "child DOB 'd Month yyyy', label 'Date of birth'"
             cell = dob.strftime("%d/%m/%Y")
         subject = ["%s DOB {ID}" % who, "Early help: %s, date of birth {ID}" % who][k]
-        table = ("Pupils", ["Pupil", "Year group", "Date of birth"], [[who, year, "{ID}"]])
-        return Snip(ident, text, subject, table, note, id_in_table=cell)
+        table = ("Pupils", ["Pupil", "Year group", ["DOB", "Date of birth"][k]], [[who, year, "{ID}"]])
+        return Snip(ident, text, subject, table, note, id_in_table=cell,
+                    table_note="child DOB dd/mm/yyyy")
     return Snip(ident, text, subject, table, note)
 
 
@@ -976,7 +987,7 @@ def build(outdir):
                     bad.append("%s %s %s %d" % ("pos" if pos else "neg", what, loc, k))
                 fname = "%s-%s-%s-%d.eml" % ("pos" if pos else "neg", what, loc, k)
                 (out / fname).write_bytes(render(loc, sn, k, n, pos))
-                note = "%s; %s" % (sn.note, LOC_NOTES[loc][k])
+                note = "%s; %s" % (sn.note_for(loc), LOC_NOTES[loc][k])
                 labels.append("\t".join([fname, "child" if pos else "none", typ, loc, note]))
     (out / "labels.tsv").write_text("\n".join(labels) + "\n", encoding="utf-8")
     return n, ref is not None, bad

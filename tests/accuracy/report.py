@@ -57,8 +57,16 @@ def load_labels(corpus):
     return rows
 
 
-def write_config(tmp, register):
-    """A throw-away config: the lab register and a fresh 0600 audit key."""
+def find_worker(ctl):
+    """The attachment reader built beside safesharectl, if there is one: the
+    report measures the build tree, not whatever is installed."""
+    path = os.path.join(os.path.dirname(os.path.abspath(ctl)), "..", "policy", "safeshare-extract")
+    return os.path.normpath(path) if os.access(path, os.X_OK) else None
+
+
+def write_config(tmp, register, worker=None):
+    """A throw-away config: the lab register, a fresh 0600 audit key and
+    the build tree's attachment reader."""
     key = os.path.join(tmp, "audit.key")
     fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
@@ -69,6 +77,8 @@ def write_config(tmp, register):
                 "Socket unix:%s\nRegister %s\nAuditLog %s\nAuditKey %s\n"
                 "OnInsecure reject\nOnUnscannable reject\n"
                 % (os.path.join(tmp, "sock"), register, os.path.join(tmp, "audit.log"), key))
+        if worker:
+            f.write("ExtractWorker %s\n" % worker)
     return conf
 
 
@@ -107,7 +117,7 @@ def judge(label, crash, answer):
     return answer.get("action") == "accept" and not (types & set(ID_TYPES))
 
 
-def evaluate(ctl, corpus, files=None, register=None, timeout=30.0, jobs=2):
+def evaluate(ctl, corpus, files=None, register=None, timeout=30.0, jobs=2, worker=None):
     """One result dict per message: label fields plus ok, naive_ok, crash, types."""
     labels = load_labels(corpus)
     if files is not None:
@@ -118,7 +128,7 @@ def evaluate(ctl, corpus, files=None, register=None, timeout=30.0, jobs=2):
             raise SystemExit("report: not in labels.tsv: %s" % ", ".join(sorted(missing)))
     register = register or str(HERE.parent / "integration" / "register-lab.txt")
     with tempfile.TemporaryDirectory(prefix="ss-accuracy-") as tmp:
-        conf = write_config(tmp, register)
+        conf = write_config(tmp, register, worker or find_worker(ctl))
 
         def one(label):
             path = os.path.join(corpus, label["file"])
@@ -245,6 +255,8 @@ def main(argv):
     ap.add_argument("--ctl", required=True, help="the built safesharectl")
     ap.add_argument("--corpus", required=True, help="directory written by gen_corpus.py")
     ap.add_argument("--register", help="register file (default: tests/integration/register-lab.txt)")
+    ap.add_argument("--worker", help="attachment reader (default: policy/safeshare-extract "
+                    "beside the ctl's build tree, when built)")
     ap.add_argument("--timeout", type=float, default=30.0, help="seconds per message")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--files", help="comma-separated subset of corpus file names")
@@ -252,7 +264,7 @@ def main(argv):
                     help="exit 1 unless recall is 100%%, FP rate < 0.5%% and nothing crashed")
     a = ap.parse_args(argv)
     rows = evaluate(a.ctl, a.corpus, a.files.split(",") if a.files else None,
-                    a.register, a.timeout, a.jobs)
+                    a.register, a.timeout, a.jobs, a.worker)
     ok, summary = verdict(rows)
     print("\n".join(table(rows) + listing(rows) + ["", summary]))
     return 1 if a.check and not ok else 0
