@@ -28,6 +28,8 @@ typedef struct {
 
 #define SS_PHRASE_MAX 256
 #define SS_PHRASE_LIST_MAX 2048
+#define SS_PHRASE_KEYS 4096
+#define SS_PHRASE_KEYS_EACH 64
 
 typedef struct {
     ss_phrase p[SS_PHRASE_MAX];
@@ -44,6 +46,14 @@ typedef struct {
     uint64_t pre2[1024], pre3[1024], pre4[1024];
     unsigned char first[256];           /* some phrase starts with this byte */
     unsigned char fold[256];            /* the filter's byte folding */
+    /* Per phrase: every folded prefix of up to 8 bytes its matches can
+     * begin with (key[kfrom..kto), byte j in bits 8j, klen bytes long),
+     * checked before the exact matcher; kover = too many to list. */
+    uint64_t key[SS_PHRASE_KEYS];
+    uint8_t klen[SS_PHRASE_KEYS];
+    uint16_t kfrom[SS_PHRASE_MAX], kto[SS_PHRASE_MAX];
+    unsigned char kover[SS_PHRASE_MAX];
+    size_t nkeys;
     unsigned char nofilter;             /* a phrase the filter cannot describe */
 } ss_phrase_set;
 

@@ -212,9 +212,11 @@ static int get_bit(const uint64_t *bm, unsigned i)
     return (int)(bm[i >> 6] >> (i & 63)) & 1;
 }
 
-static void record(ss_phrase_set *s, const unsigned char *k, int n)
+/* One enumerated prefix k[0..n) (n <= 8, shorter when the phrase can end
+ * there) of phrase ph: into the phrase's key list and the set's filter. */
+static void record(ss_phrase_set *s, size_t ph, const unsigned char *k, int n)
 {
-    if (n == 4)
+    if (n >= 4)
         set_bit(s->pre4, hash4(k[0], k[1], k[2], k[3]));
     else if (n == 3)
         set_bit(s->pre3, hash3(k[0], k[1], k[2]));
@@ -222,23 +224,36 @@ static void record(ss_phrase_set *s, const unsigned char *k, int n)
         set_bit(s->pre2, (unsigned)k[0] << 8 | k[1]);
     else
         s->nofilter = 1;   /* a one-byte match: the filter cannot see it */
+    if (s->kover[ph])
+        return;
+    if (s->nkeys == SS_PHRASE_KEYS || s->nkeys - s->kfrom[ph] == SS_PHRASE_KEYS_EACH) {
+        s->kover[ph] = 1;
+        return;
+    }
+    uint64_t v = 0;
+    for (int j = 0; j < n; j++)
+        v |= (uint64_t)k[j] << (8 * j);
+    s->key[s->nkeys] = v;
+    s->klen[s->nkeys++] = (uint8_t)n;
 }
 
-/* Every folded prefix (up to 4 bytes) of every string the pattern at p
- * matches, after the n bytes already in k. Walks the pattern exactly as
+#define KEYLEN 8
+
+/* Every folded prefix (up to KEYLEN bytes) of every string the pattern at
+ * p matches, after the n bytes already in k. Walks the pattern exactly as
  * match() does. */
-static void enum_prefixes(ss_phrase_set *s, const char *p, unsigned char k[4], int n)
+static void enum_prefixes(ss_phrase_set *s, size_t ph, const char *p, unsigned char *k, int n)
 {
     for (;;) {
         unsigned char c = (unsigned char)*p;
-        if (n == 4 || c == '\0') {
-            record(s, k, n);
+        if (n == KEYLEN || c == '\0') {
+            record(s, ph, k, n);
             return;
         }
         switch (c) {
         case '(':
             for (const char *a = p + 1; a; a = next_alt(a))
-                enum_prefixes(s, a, k, n);
+                enum_prefixes(s, ph, a, k, n);
             return;
         case '|':
             p = skip_group(p + 1);
@@ -248,20 +263,20 @@ static void enum_prefixes(ss_phrase_set *s, const char *p, unsigned char k[4], i
             continue;
         case '_':
             k[n] = ' ';
-            enum_prefixes(s, p + 1, k, n + 1);
+            enum_prefixes(s, ph, p + 1, k, n + 1);
             p++;
             continue;
         case '+':
-            for (int m = n; m < 4; m++) {
+            for (int m = n; m < KEYLEN; m++) {
                 k[m] = ' ';
-                enum_prefixes(s, p + 1, k, m + 1);
+                enum_prefixes(s, ph, p + 1, k, m + 1);
             }
             return;
         case '~':
             k[n] = '-';
-            enum_prefixes(s, p + 1, k, n + 1);
+            enum_prefixes(s, ph, p + 1, k, n + 1);
             k[n] = ' ';
-            enum_prefixes(s, p + 1, k, n + 1);
+            enum_prefixes(s, ph, p + 1, k, n + 1);
             return;
         default:
             k[n++] = fold_b(c);
@@ -272,11 +287,12 @@ static void enum_prefixes(ss_phrase_set *s, const char *p, unsigned char k[4], i
 
 static void build_prefixes(ss_phrase_set *s)
 {
-    unsigned char k[4];
+    unsigned char k[KEYLEN];
     memset(s->pre2, 0, sizeof s->pre2);
     memset(s->pre3, 0, sizeof s->pre3);
     memset(s->pre4, 0, sizeof s->pre4);
     s->nofilter = 0;
+    s->nkeys = 0;
     for (int b = 0; b < 256; b++) {
         s->fold[b] = fold_b((unsigned char)b);
         s->first[b] = s->off[b] != s->off[b + 1];
@@ -285,8 +301,12 @@ static void build_prefixes(ss_phrase_set *s)
         if (s->first[b] && !(ss_is_alnum_ascii((unsigned char)b) || b == '_'))
             s->nofilter = 1;
     }
-    for (size_t i = 0; i < s->n; i++)
-        enum_prefixes(s, s->p[i].pat, k, 0);
+    for (size_t i = 0; i < s->n; i++) {
+        s->kover[i] = 0;
+        s->kfrom[i] = (uint16_t)s->nkeys;
+        enum_prefixes(s, i, s->p[i].pat, k, 0);
+        s->kto[i] = (uint16_t)s->nkeys;
+    }
 }
 
 static void build_pairs(ss_phrase_set *s)
@@ -349,18 +369,39 @@ int ss_phrase_build(ss_phrase_set *s)
     return 0;
 }
 
-/* Try every phrase whose first byte is t[i] at word start i. */
-static void try_at(const ss_phrase_set *s, const char *t, size_t len, size_t i,
-                   ss_phrase_cb cb, void *ctx)
+/* Does the folded text tk (avail bytes) begin with a key of phrase ph? */
+static int key_match(const ss_phrase_set *s, size_t ph, uint64_t tk, size_t avail)
 {
-    unsigned char c = (unsigned char)t[i], d = (unsigned char)t[i + 1];
+    for (size_t j = s->kfrom[ph]; j < s->kto[ph]; j++) {
+        size_t n = s->klen[j];
+        uint64_t mask = n >= 8 ? ~0ull : (1ull << (8 * n)) - 1;
+        if (n <= avail && ((tk ^ s->key[j]) & mask) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Try every phrase whose first byte is t[i] at word start i; with keys,
+ * only those whose key list admits the text. */
+static void try_at(const ss_phrase_set *s, const char *t, size_t len, size_t i,
+                   int keys, ss_phrase_cb cb, void *ctx)
+{
+    const unsigned char *u = (const unsigned char *)t;
+    unsigned char c = u[i], d = u[i + 1];
+    /* the text's next 8 bytes, folded like the phrases' keys */
+    size_t avail = len - i < KEYLEN ? len - i : KEYLEN;
+    uint64_t tk = 0;
+    for (size_t j = 0; j < avail; j++)
+        tk |= (uint64_t)s->fold[u[i + j]] << (8 * j);
     for (size_t k = s->off[c]; k < s->off[c + 1]; k++) {
-        if (!(s->second[s->list[k]][d >> 3] & (1u << (d & 7))))
+        size_t idx = s->list[k];
+        if (!(s->second[idx][d >> 3] & (1u << (d & 7))) ||
+            (keys && !s->kover[idx] && !key_match(s, idx, tk, avail)))
             continue;
-        const ss_phrase *ph = &s->p[s->list[k]];
+        const ss_phrase *ph = &s->p[idx];
         size_t r = match(ph->pat, t, len, i, ph->ci, i);
         if (r != NOMATCH)
-            cb(ctx, s->list[k], i, r);
+            cb(ctx, idx, i, r);
     }
 }
 
@@ -377,7 +418,7 @@ void ss_phrase_scan_ref(const ss_phrase_set *s, const char *t, size_t len,
         unsigned char d = (unsigned char)t[i + 1];
         if (!(s->pair[(c << 5) | (d >> 3)] & (1u << (d & 7))) || ss_is_word_before(t, i))
             continue;
-        try_at(s, t, len, i, cb, ctx);
+        try_at(s, t, len, i, 0, cb, ctx);
     }
 }
 
@@ -413,7 +454,7 @@ static void word_start(const ss_phrase_set *s, const char *t, size_t len, size_t
         return;
     unsigned char c = u[i], d = u[i + 1];
     if ((s->pair[(c << 5) | (d >> 3)] & (1u << (d & 7))) && maybe_at(s, u, len, i))
-        try_at(s, t, len, i, cb, ctx);
+        try_at(s, t, len, i, 1, cb, ctx);
 }
 
 #ifdef __SSE2__
