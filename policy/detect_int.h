@@ -130,6 +130,27 @@ extern const size_t ss_upn_nkeywords;
 extern const ss_phrase ss_nino_keywords[];
 extern const size_t ss_nino_nkeywords;
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+/* Bit k set when b[k] is an ASCII word character ([0-9A-Za-z_]). */
+static inline unsigned ss_word_mask16(const unsigned char *b)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)b);
+    __m128i dig = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+                                 _mm_set1_epi8((char)(-128 + 10)));
+    __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i alpha = _mm_cmplt_epi8(_mm_add_epi8(lo, _mm_set1_epi8((char)(0x80 - 'a'))),
+                                   _mm_set1_epi8((char)(-128 + 26)));
+    __m128i us = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(dig, alpha), us));
+}
+#endif
+
+static inline int ss_ascii_word(unsigned char c)
+{
+    return ss_is_alnum_ascii(c) || c == '_';
+}
+
 /* ---- fast skips (detect_ten.c) ------------------------------------------
  * Digits are rare in prose, and every numeric identifier starts at the
  * start of a digit run: the detectors jump from run to run. */

@@ -110,9 +110,39 @@ static size_t try_formal(const ss_segctx *c, ss_findings *out, size_t i)
     return i + n;
 }
 
-static const unsigned char starts[256] = {
-    ['\n'] = 1, ['['] = 1, ['('] = 1, ['o'] = 1, ['O'] = 1, ['P'] = 1,
-};
+/* The next i >= from where a marking could begin: a line end or bracket,
+ * or 'o', 'O', 'P' not inside an ASCII word. Any other byte is passed
+ * over by the loop below without effect, so skipping it changes nothing. */
+static size_t next_candidate(const char *t, size_t len, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)t;
+#ifdef __SSE2__
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+        __m128i punct = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('['))),
+                                     _mm_cmpeq_epi8(v, _mm_set1_epi8('(')));
+        __m128i letter = _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+                                                     _mm_set1_epi8('o')),
+                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('P')));
+        unsigned w = ss_word_mask16(u + i);
+        unsigned carry = i > 0 && ss_ascii_word(u[i - 1]);
+        unsigned starts = w & ~((w << 1) | carry);
+        unsigned m = ((unsigned)_mm_movemask_epi8(punct) |
+                      ((unsigned)_mm_movemask_epi8(letter) & starts)) & 0xFFFFu;
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    for (; i < len; i++) {
+        unsigned char c = u[i];
+        if (c == '\n' || c == '[' || c == '(')
+            return i;
+        if ((c == 'o' || c == 'O' || c == 'P') && !(i > 0 && ss_ascii_word(u[i - 1])))
+            return i;
+    }
+    return len;
+}
 
 void ss_marking_detect(const ss_segctx *c, ss_findings *out)
 {
@@ -120,12 +150,7 @@ void ss_marking_detect(const ss_segctx *c, ss_findings *out)
     size_t len = c->nm->len, i = 0, e;
     if ((e = try_formal(c, out, 0)) != 0)
         i = e;
-    while (i < len) {
-        /* only these bytes can begin a marking (see the cases below) */
-        if (!starts[(unsigned char)t[i]]) {
-            i++;
-            continue;
-        }
+    while ((i = next_candidate(t, len, i)) < len) {
         unsigned char ch = (unsigned char)t[i];
         if (ch == '\n' || ch == '[' || ch == '(') {
             if ((e = try_formal(c, out, i + 1)) != 0) {

@@ -5,9 +5,6 @@
 #include "detect_int.h"
 
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #define NOMATCH ((size_t)-1)
 
@@ -437,10 +434,6 @@ static int maybe_at(const ss_phrase_set *s, const unsigned char *u, size_t len, 
     return i + 3 < len && get_bit(s->pre4, hash4(a, b, c, f[u[i + 3]]));
 }
 
-static int ascii_word(unsigned char c)
-{
-    return ss_is_alnum_ascii(c) || c == '_';
-}
 
 /* A word start at i (t[i] an ASCII word character, t[i-1] not): try it. */
 static void word_start(const ss_phrase_set *s, const char *t, size_t len, size_t i,
@@ -457,20 +450,6 @@ static void word_start(const ss_phrase_set *s, const char *t, size_t len, size_t
         try_at(s, t, len, i, 1, cb, ctx);
 }
 
-#ifdef __SSE2__
-/* Bit k set when b[k] is an ASCII word character ([0-9A-Za-z_]). */
-static unsigned word_mask16(const unsigned char *b)
-{
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)b);
-    __m128i dig = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
-                                 _mm_set1_epi8((char)(-128 + 10)));
-    __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    __m128i alpha = _mm_cmplt_epi8(_mm_add_epi8(lo, _mm_set1_epi8((char)(0x80 - 'a'))),
-                                   _mm_set1_epi8((char)(-128 + 26)));
-    __m128i us = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
-    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(dig, alpha), us));
-}
-#endif
 
 /* Only word starts can begin a match, and every phrase starts with an
  * ASCII word character: find word starts 16 bytes at a time and ask the
@@ -488,7 +467,7 @@ void ss_phrase_scan(const ss_phrase_set *s, const char *t, size_t len,
     unsigned carry = 0;   /* t[i-1] is an ASCII word character */
 #ifdef __SSE2__
     for (; i + 16 <= len; i += 16) {
-        unsigned w = word_mask16(u + i);
+        unsigned w = ss_word_mask16(u + i);
         unsigned starts = w & ~((w << 1) | carry) & 0xFFFFu;
         carry = (w >> 15) & 1u;
         while (starts) {
@@ -498,7 +477,7 @@ void ss_phrase_scan(const ss_phrase_set *s, const char *t, size_t len,
     }
 #endif
     for (; i < len; i++) {
-        unsigned w = ascii_word(u[i]);
+        unsigned w = ss_ascii_word(u[i]);
         if (w && !carry)
             word_start(s, t, len, i, cb, ctx);
         carry = w;
