@@ -139,6 +139,8 @@ static int deliver(cursor *c, ssx_out *o)
 /* All frames; 0 when the worker said it was done, -1 otherwise. */
 static int deliver_all(const ss_buf *b, ssx_out *o)
 {
+    if (b->len == 0)                  /* no output at all, not even 'E' */
+        return -1;
     cursor c = { (const unsigned char *)b->p, (const unsigned char *)b->p + b->len };
     while (c.p < c.end) {
         int r = deliver(&c, o);
