@@ -204,11 +204,12 @@ void ss_detect_segment(const char *text, size_t len, size_t segidx,
     ss_normalise(&nm, text, len);
     ss_sg_hits sg;
     memset(sg.seen, 0, sizeof sg.seen);
-    ss_segctx c = { .nm = &nm, .o = o, .seg = segidx, .sg = &sg };
+    uint64_t *digits = ss_digit_bits(nm.text, nm.len);
+    ss_segctx c = { .nm = &nm, .o = o, .seg = segidx, .sg = &sg, .digits = digits };
     ss_phrase_scan(&kw_set, nm.text, nm.len, on_keyword, &c);
 
     ss_ten_cands tc = { 0 };
-    ss_ten_scan(nm.text, nm.len, o, &tc);
+    ss_ten_scan(nm.text, nm.len, digits, o, &tc);
     emit_ten(&c, &tc, out);
     ss_upn_detect(&c, out);
     ss_nino_detect(&c, out);
@@ -217,6 +218,7 @@ void ss_detect_segment(const char *text, size_t len, size_t segidx,
     ss_marking_detect(&c, out);
 
     free(tc.v);
+    free(digits);
     free(c.kw);
     ss_norm_free(&nm);
 }

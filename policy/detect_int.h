@@ -99,6 +99,7 @@ typedef struct {
     const ss_detect_opts *o;
     size_t seg;
     ss_sg_hits *sg;               /* filled by the same scan as the keywords */
+    const uint64_t *digits;       /* ss_digit_bits of the normalised text */
     ss_kwhit *kw;                 /* sorted by s */
     size_t nkw, kwcap;
 } ss_segctx;
@@ -154,8 +155,12 @@ static inline int ss_ascii_word(unsigned char c)
 /* ---- fast skips (detect_ten.c) ------------------------------------------
  * Digits are rare in prose, and every numeric identifier starts at the
  * start of a digit run: the detectors jump from run to run. */
-/* The first i >= from with t[i] an ASCII digit, or len. */
-size_t ss_find_digit(const char *t, size_t len, size_t from);
+/* Bit i of the result set when t[i] is an ASCII digit ((len + 63) / 64
+ * words, malloc'd): built once per segment, so each detector skips 64
+ * bytes of prose per word read. */
+uint64_t *ss_digit_bits(const char *t, size_t len);
+/* The first i >= from with bit i set, or len. */
+size_t ss_next_digit(const uint64_t *bits, size_t len, size_t from);
 /* The end of the digit run starting at i. */
 size_t ss_digit_run_end(const char *t, size_t len, size_t i);
 
@@ -178,7 +183,8 @@ typedef struct {
 /* Classify ten digits in a form (§0.3), honouring o->chi_mod10. */
 unsigned ss_ten_classify(const char *d, int form, const ss_detect_opts *o);
 /* Every candidate of normalised text with a non-empty classification. */
-void ss_ten_scan(const char *t, size_t len, const ss_detect_opts *o, ss_ten_cands *out);
+void ss_ten_scan(const char *t, size_t len, const uint64_t *digits,
+                 const ss_detect_opts *o, ss_ten_cands *out);
 
 /* Per-type emitters: one finding from a classified candidate. */
 void ss_nhs_emit(const ss_segctx *c, const ss_ten_cand *k, ss_findings *out);

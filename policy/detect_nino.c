@@ -103,8 +103,8 @@ void ss_nino_detect(const ss_segctx *c, ss_findings *out)
 {
     const char *t = c->nm->text;
     size_t len = c->nm->len, next = 0;
-    for (size_t d = ss_find_digit(t, len, 0); d < len;
-         d = ss_find_digit(t, len, ss_digit_run_end(t, len, d))) {
+    for (size_t d = ss_next_digit(c->digits, len, 0); d < len;
+         d = ss_next_digit(c->digits, len, ss_digit_run_end(t, len, d))) {
         size_t from = d >= 3 && (t[d - 1] == ' ' || t[d - 1] == '-') ? d - 3 : d >= 2 ? d - 2 : d;
         for (size_t i = from; i + 2 <= d && i + 9 <= len; i++) {
             if (i < next)

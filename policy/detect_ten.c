@@ -12,24 +12,39 @@
 #include "buf.h"
 #include "checksum.h"
 
-size_t ss_find_digit(const char *t, size_t len, size_t from)
+uint64_t *ss_digit_bits(const char *t, size_t len)
 {
-    size_t i = from;
+    size_t nw = (len + 63) / 64;
+    uint64_t *bits = ss_xcalloc(nw ? nw : 1, sizeof *bits);
+    size_t i = 0;
 #ifdef __SSE2__
-    /* 16 bytes at a time: (b - '0' - 128) < -118 as signed <=> '0' <= b <= '9' */
     const __m128i bias = _mm_set1_epi8((char)(0x80 - '0'));
     const __m128i lim = _mm_set1_epi8((char)(-128 + 10));
     for (; i + 16 <= len; i += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-        int m = _mm_movemask_epi8(_mm_cmplt_epi8(_mm_add_epi8(v, bias), lim));
-        if (m)
-            return i + (size_t)__builtin_ctz((unsigned)m);
+        uint64_t m = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_add_epi8(v, bias), lim));
+        bits[i / 64] |= m << (i % 64);
     }
 #endif
     for (; i < len; i++)
         if (ss_is_digit((unsigned char)t[i]))
-            return i;
-    return len;
+            bits[i / 64] |= 1ull << (i % 64);
+    return bits;
+}
+
+size_t ss_next_digit(const uint64_t *bits, size_t len, size_t from)
+{
+    if (from >= len)
+        return len;
+    size_t w = from / 64;
+    uint64_t m = bits[w] & (~0ull << (from % 64));
+    size_t nw = (len + 63) / 64;
+    while (m == 0) {
+        if (++w >= nw)
+            return len;
+        m = bits[w];
+    }
+    return w * 64 + (size_t)__builtin_ctzll(m);
 }
 
 size_t ss_digit_run_end(const char *t, size_t len, size_t i)
@@ -216,9 +231,10 @@ static void add(const char *t, size_t s, size_t e, int form,
     k->types = types;
 }
 
-void ss_ten_scan(const char *t, size_t len, const ss_detect_opts *o, ss_ten_cands *out)
+void ss_ten_scan(const char *t, size_t len, const uint64_t *digits,
+                 const ss_detect_opts *o, ss_ten_cands *out)
 {
-    for (size_t i = ss_find_digit(t, len, 0); i < len; i = ss_find_digit(t, len, i)) {
+    for (size_t i = ss_next_digit(digits, len, 0); i < len; i = ss_next_digit(digits, len, i)) {
         size_t j = ss_digit_run_end(t, len, i);
         size_t run = j - i;
         /* every form: no letter glued on the left (a digit cannot be: runs are maximal) */

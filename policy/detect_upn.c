@@ -88,8 +88,8 @@ void ss_upn_detect(const ss_segctx *c, ss_findings *out)
 {
     const char *t = c->nm->text;
     size_t len = c->nm->len, next = 0;
-    for (size_t d = ss_find_digit(t, len, 1); d < len;
-         d = ss_find_digit(t, len, ss_digit_run_end(t, len, d))) {
+    for (size_t d = ss_next_digit(c->digits, len, 1); d < len;
+         d = ss_next_digit(c->digits, len, ss_digit_run_end(t, len, d))) {
         size_t i = d - 1;
         if (i < next || i + 13 > len || !shape_at(t, len, i))
             continue;
