@@ -57,6 +57,15 @@ def milter_binary():
     return os.path.join(builddir, "milter", "safeshare-milter")
 
 
+def worker_binary():
+    """The attachment reader built beside the milter (policy/safeshare-extract)."""
+    override = os.environ.get("SAFESHARE_EXTRACT")
+    if override:
+        return override
+    builddir = os.environ.get("SS_BUILDDIR") or SRCDIR
+    return os.path.join(builddir, "policy", "safeshare-extract")
+
+
 def load_mail(name, to=None):
     """Read tests/integration/mail/NAME, replacing the To: header if asked.
 
@@ -450,6 +459,7 @@ DSLName         {DSL_NAME}
 DSLContact      {DSL_CONTACT}
 SecurePortalURL {PORTAL_URL}
 OnInsecure      reject
+ExtractWorker   {worker_binary()}
 """
         with open(self.milter_config, "w") as f:
             f.write(conf + self.milter_conf_extra)
