@@ -102,7 +102,9 @@ typedef struct {
 
 /* Store a held message. SS_Q_OK only once both files and the directory
  * are fsynced; on any failure nothing is listed and leftovers are
- * removed (or, after a crash, left for ss_quarantine_fsck). */
+ * removed (or, after a crash, left for ss_quarantine_fsck). A crash after
+ * the record is named but before this returns leaves a whole entry that
+ * the MTA, never told, will offer again: a duplicate, never a loss. */
 ss_qerr ss_quarantine_put(const char *dir, const ss_qput *in,
                           const unsigned char *key, size_t keylen,
                           char *err, size_t errlen);
