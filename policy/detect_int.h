@@ -28,8 +28,8 @@ typedef struct {
 
 #define SS_PHRASE_MAX 256
 #define SS_PHRASE_LIST_MAX 2048
-#define SS_PHRASE_KEYS 4096
-#define SS_PHRASE_KEYS_EACH 64
+#define SS_PHRASE_KEYS 8192
+#define SS_PHRASE_KEYS_EACH 128
 
 typedef struct {
     ss_phrase p[SS_PHRASE_MAX];
@@ -46,13 +46,18 @@ typedef struct {
     uint64_t pre2[1024], pre3[1024], pre4[1024];
     unsigned char first[256];           /* some phrase starts with this byte */
     unsigned char fold[256];            /* the filter's byte folding */
-    /* Per phrase: every folded prefix of up to 8 bytes its matches can
-     * begin with (key[kfrom..kto), byte j in bits 8j, klen bytes long),
-     * checked before the exact matcher; kover = too many to list. */
-    uint64_t key[SS_PHRASE_KEYS];
+    /* Per phrase: every folded prefix of up to 16 bytes its matches can
+     * begin with (key[kfrom..kto), byte j in bits 8j of two words, klen
+     * bytes long; kbound: the phrase ends there on a word character, so an
+     * ASCII word character must not follow), checked before the exact
+     * matcher; kover = too many to list. */
+    uint64_t key[SS_PHRASE_KEYS][2];
     uint8_t klen[SS_PHRASE_KEYS];
+    uint8_t kbound[SS_PHRASE_KEYS];
     uint16_t kfrom[SS_PHRASE_MAX], kto[SS_PHRASE_MAX];
     unsigned char kover[SS_PHRASE_MAX];
+    uint64_t k4[SS_PHRASE_MAX];         /* per phrase: 6-bit hashes of its 4-byte prefixes */
+    unsigned char kshort[SS_PHRASE_MAX];/* it can match fewer than 4 bytes */
     size_t nkeys;
     unsigned char nofilter;             /* a phrase the filter cannot describe */
 } ss_phrase_set;
@@ -160,7 +165,19 @@ static inline int ss_ascii_word(unsigned char c)
  * bytes of prose per word read. */
 uint64_t *ss_digit_bits(const char *t, size_t len);
 /* The first i >= from with bit i set, or len. */
-size_t ss_next_digit(const uint64_t *bits, size_t len, size_t from);
+static inline size_t ss_next_digit(const uint64_t *bits, size_t len, size_t from)
+{
+    if (from >= len)
+        return len;
+    size_t w = from / 64, nw = (len + 63) / 64;
+    uint64_t m = bits[w] & (~0ull << (from % 64));
+    while (m == 0) {
+        if (++w >= nw)
+            return len;
+        m = bits[w];
+    }
+    return w * 64 + (size_t)__builtin_ctzll(m);
+}
 /* The end of the digit run starting at i. */
 size_t ss_digit_run_end(const char *t, size_t len, size_t i);
 

@@ -30,7 +30,8 @@ static int has(const char *t, size_t len, size_t i, const char *w)
 /* \bofficial\s*[-_]?\s*sensitive\b at word start i: end or 0. */
 static size_t match_os(const char *t, size_t len, size_t i)
 {
-    if (!has_ci(t, len, i, "official"))
+    /* "of", "on", "our" start most words here: one byte rules them out */
+    if (i + 1 >= len || (t[i + 1] | 0x20) != 'f' || !has_ci(t, len, i, "official"))
         return 0;
     size_t k = i + 8;
     while (k < len && ss_is_space((unsigned char)t[k]))

@@ -209,13 +209,17 @@ static int get_bit(const uint64_t *bm, unsigned i)
     return (int)(bm[i >> 6] >> (i & 63)) & 1;
 }
 
-/* One enumerated prefix k[0..n) (n <= 8, shorter when the phrase can end
+#define KEYLEN 16
+
+/* One enumerated prefix k[0..n) (n <= KEYLEN, shorter when the phrase can end
  * there) of phrase ph: into the phrase's key list and the set's filter. */
 static void record(ss_phrase_set *s, size_t ph, const unsigned char *k, int n)
 {
-    if (n >= 4)
-        set_bit(s->pre4, hash4(k[0], k[1], k[2], k[3]));
-    else if (n == 3)
+    if (n >= 4) {
+        unsigned h = hash4(k[0], k[1], k[2], k[3]);
+        set_bit(s->pre4, h);
+        s->k4[ph] |= 1ull << (h >> 10);
+    } else if (s->kshort[ph] = 1, n == 3)
         set_bit(s->pre3, hash3(k[0], k[1], k[2]));
     else if (n == 2)
         set_bit(s->pre2, (unsigned)k[0] << 8 | k[1]);
@@ -227,14 +231,15 @@ static void record(ss_phrase_set *s, size_t ph, const unsigned char *k, int n)
         s->kover[ph] = 1;
         return;
     }
-    uint64_t v = 0;
+    uint64_t v[2] = { 0, 0 };
     for (int j = 0; j < n; j++)
-        v |= (uint64_t)k[j] << (8 * j);
-    s->key[s->nkeys] = v;
+        v[j / 8] |= (uint64_t)k[j] << (8 * (j % 8));
+    s->key[s->nkeys][0] = v[0];
+    s->key[s->nkeys][1] = v[1];
+    s->kbound[s->nkeys] = n < KEYLEN && n > 0 &&
+                          (ss_is_alnum_ascii(k[n - 1]) || k[n - 1] == '_');
     s->klen[s->nkeys++] = (uint8_t)n;
 }
-
-#define KEYLEN 8
 
 /* Every folded prefix (up to KEYLEN bytes) of every string the pattern at
  * p matches, after the n bytes already in k. Walks the pattern exactly as
@@ -300,6 +305,8 @@ static void build_prefixes(ss_phrase_set *s)
     }
     for (size_t i = 0; i < s->n; i++) {
         s->kover[i] = 0;
+        s->k4[i] = 0;
+        s->kshort[i] = 0;
         s->kfrom[i] = (uint16_t)s->nkeys;
         enum_prefixes(s, i, s->p[i].pat, k, 0);
         s->kto[i] = (uint16_t)s->nkeys;
@@ -366,16 +373,51 @@ int ss_phrase_build(ss_phrase_set *s)
     return 0;
 }
 
-/* Does the folded text tk (avail bytes) begin with a key of phrase ph? */
-static int key_match(const ss_phrase_set *s, size_t ph, uint64_t tk, size_t avail)
+static uint64_t low_bytes(size_t n)
+{
+    return n >= 8 ? ~0ull : (1ull << (8 * n)) - 1;
+}
+
+/* Does the text at u (avail bytes, folded into tk) begin with a key of
+ * phrase ph? */
+static int key_match(const ss_phrase_set *s, size_t ph, const uint64_t tk[2],
+                     size_t avail, const unsigned char *u)
 {
     for (size_t j = s->kfrom[ph]; j < s->kto[ph]; j++) {
         size_t n = s->klen[j];
-        uint64_t mask = n >= 8 ? ~0ull : (1ull << (8 * n)) - 1;
-        if (n <= avail && ((tk ^ s->key[j]) & mask) == 0)
-            return 1;
+        if (n > avail || ((tk[0] ^ s->key[j][0]) & low_bytes(n)) != 0 ||
+            (n > 8 && ((tk[1] ^ s->key[j][1]) & low_bytes(n - 8)) != 0))
+            continue;
+        if (s->kbound[j] && n < avail && ss_ascii_word(u[n]))
+            continue;
+        return 1;
     }
     return 0;
+}
+
+/* The text's next avail (<= KEYLEN) bytes, folded like the phrases' keys. */
+static void fold_key(const ss_phrase_set *s, const unsigned char *u, size_t avail,
+                     uint64_t tk[2])
+{
+    tk[0] = tk[1] = 0;
+    for (size_t j = 0; j < avail; j++)
+        tk[j / 8] |= (uint64_t)s->fold[u[j]] << (8 * (j % 8));
+}
+
+/* Does the phrase's key list admit the text at u? The 4-byte bucket test
+ * first (b4: the text's bucket bit), then the folded keys, computed once. */
+static int keys_admit(const ss_phrase_set *s, size_t idx, const unsigned char *u,
+                      size_t avail, uint64_t b4, uint64_t tk[2], int *have_tk)
+{
+    if (!s->kshort[idx] && !(s->k4[idx] & b4))
+        return 0;
+    if (s->kover[idx])
+        return 1;
+    if (!*have_tk) {
+        fold_key(s, u, avail, tk);
+        *have_tk = 1;
+    }
+    return key_match(s, idx, tk, avail, u);
 }
 
 /* Try every phrase whose first byte is t[i] at word start i; with keys,
@@ -385,15 +427,15 @@ static void try_at(const ss_phrase_set *s, const char *t, size_t len, size_t i,
 {
     const unsigned char *u = (const unsigned char *)t;
     unsigned char c = u[i], d = u[i + 1];
-    /* the text's next 8 bytes, folded like the phrases' keys */
     size_t avail = len - i < KEYLEN ? len - i : KEYLEN;
-    uint64_t tk = 0;
-    for (size_t j = 0; j < avail; j++)
-        tk |= (uint64_t)s->fold[u[i + j]] << (8 * j);
+    uint64_t b4 = avail >= 4 ? 1ull << (hash4(s->fold[c], s->fold[d], s->fold[u[i + 2]],
+                                              s->fold[u[i + 3]]) >> 10) : ~0ull;
+    uint64_t tk[2];
+    int have_tk = 0;
     for (size_t k = s->off[c]; k < s->off[c + 1]; k++) {
         size_t idx = s->list[k];
         if (!(s->second[idx][d >> 3] & (1u << (d & 7))) ||
-            (keys && !s->kover[idx] && !key_match(s, idx, tk, avail)))
+            (keys && !keys_admit(s, idx, u + i, avail, b4, tk, &have_tk)))
             continue;
         const ss_phrase *ph = &s->p[idx];
         size_t r = match(ph->pat, t, len, i, ph->ci, i);

@@ -32,21 +32,6 @@ uint64_t *ss_digit_bits(const char *t, size_t len)
     return bits;
 }
 
-size_t ss_next_digit(const uint64_t *bits, size_t len, size_t from)
-{
-    if (from >= len)
-        return len;
-    size_t w = from / 64;
-    uint64_t m = bits[w] & (~0ull << (from % 64));
-    size_t nw = (len + 63) / 64;
-    while (m == 0) {
-        if (++w >= nw)
-            return len;
-        m = bits[w];
-    }
-    return w * 64 + (size_t)__builtin_ctzll(m);
-}
-
 size_t ss_digit_run_end(const char *t, size_t len, size_t i)
 {
     while (i < len && ss_is_digit((unsigned char)t[i]))

@@ -3,6 +3,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "buf.h"
 
@@ -73,9 +76,17 @@ static const char *fold(uint32_t cp, char one[2])
     return NULL;
 }
 
-/* The first byte >= 0x80 at or after i, or len: eight bytes at a time. */
+/* The first byte >= 0x80 at or after i, or len: 16 (SSE2) or 8 bytes at a
+ * time. */
 static size_t next_high(const char *s, size_t len, size_t i)
 {
+#ifdef __SSE2__
+    for (; i + 16 <= len; i += 16) {
+        int m = _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+        if (m)
+            return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+#endif
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
