@@ -50,6 +50,9 @@ static size_t match_os(const char *t, size_t len, size_t i)
 static size_t match_formal(const char *t, size_t len, size_t i)
 {
     static const char *const words[] = { "TOP SECRET", "SECRET", "RESTRICTED", "CONFIDENTIAL" };
+    /* most lines start with none of the four first letters */
+    if (i >= len || !strchr("TSRC", t[i]) || t[i] == '\0')
+        return 0;
     for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
         if (!has(t, len, i, words[w]))
             continue;
@@ -65,7 +68,7 @@ static size_t match_formal(const char *t, size_t len, size_t i)
 /* \bPROTECT([ \t]*[-:][ \t]*PERSONAL\b|(?=[ \t]*\])) at word start i. */
 static size_t match_protect(const char *t, size_t len, size_t i)
 {
-    if (!has(t, len, i, "PROTECT"))
+    if (i + 1 >= len || t[i + 1] != 'R' || !has(t, len, i, "PROTECT"))
         return 0;
     size_t k = i + 7;
     while (k < len && is_blank((unsigned char)t[k]))
