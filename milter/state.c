@@ -1,5 +1,6 @@
 #include "state.h"
 #include "buf.h"
+#include "quarantine.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -24,7 +25,13 @@ ss_state *ss_state_load(const char *conf_path, int open_audit, char *err, size_t
     s->cfg = ss_config_load(conf_path, err, errlen);
     if (!s->cfg)
         goto fail;
+    if (ss_config_check_quarantine(s->cfg, err, errlen) != 0)
+        goto fail;
     if (ss_register_load(s->cfg->register_path, &s->reg, err, errlen) != 0)
+        goto fail;
+    /* The store is made (or checked) as the user that will write to it. */
+    if (open_audit && ss_config_uses_quarantine(s->cfg)
+        && ss_quarantine_init(s->cfg->quarantine_dir, err, errlen) != SS_Q_OK)
         goto fail;
     if (open_audit && !(s->audit = ss_audit_open(s->cfg->audit_log, err, errlen)))
         goto fail;

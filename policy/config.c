@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef enum { K_STR, K_PATH, K_ACTION, K_BOOL, K_SIZE, K_COUNT, K_MODE, K_SOCKET, K_FACILITY } kind;
+typedef enum { K_STR, K_PATH, K_ACTION, K_BOOL, K_SIZE, K_COUNT, K_MODE, K_SOCKET, K_FACILITY, K_SECONDS, K_SMTPURL } kind;
 
 /* Which values an action key may take: OnInsecure may not be "accept",
  * because a silent pass of child data to an insecure address is exactly
@@ -41,6 +41,12 @@ static const keydef keys[] = {
     { "AuditLog",            K_PATH,   F(audit_log), 1, 0 },
     { "AuditKey",            K_PATH,   F(audit_key_path), 1, 0 },
     { "QuarantineDir",       K_PATH,   F(quarantine_dir), 0, 0 },
+    { "QuarantineKey",       K_PATH,   F(quarantine_key_path), 0, 0 },
+    { "ReleaseKey",          K_PATH,   F(release_key_path), 0, 0 },
+    { "ReleaseTokenMaxAge",  K_SECONDS, F(release_token_max_age), 0, 0 },
+    { "ReleaseSubmitURL",    K_SMTPURL, F(release_submit_url), 0, 0 },
+    { "NotifyFrom",          K_STR,    F(notify_from), 0, 0 },
+    { "DSLAddress",          K_STR,    F(dsl_address), 0, 0 },
     { "OnInsecure",          K_ACTION, F(on_insecure), 0, A_NOACC },
     { "OnInsecureUncertain", K_ACTION, F(on_insecure_uncertain), 0, A_ALL },
     { "OnInternalError",     K_ACTION, F(on_internal_error), 0, A_ALL },
@@ -83,13 +89,16 @@ ss_config *ss_config_new(void)
     c->temp_dir = ss_xstrdup("/var/tmp");
     c->syslog_facility = ss_xstrdup("mail");
     c->quarantine_dir = ss_xstrdup(SS_LOCALSTATEDIR "/spool/safeshare/quarantine");
+    c->release_token_max_age = 86400;
+    c->release_submit_url = ss_xstrdup("smtp://127.0.0.1:25");
     c->on_insecure = SS_ACT_REJECT;
-    /* Spec §10 wants quarantine here; until the quarantine store exists a
-     * reject with guidance is the safe answer a person can act on. */
-    c->on_insecure_uncertain = SS_ACT_REJECT;
+    /* Spec §10: what may or may not be a child's data, or what could not
+     * be read, going somewhere insecure is for the DSL to judge, not for
+     * the sender to retry or for a bounce to lose. */
+    c->on_insecure_uncertain = SS_ACT_QUARANTINE;
     c->on_internal_error = SS_ACT_TEMPFAIL;
     c->on_oversize = SS_ACT_TEMPFAIL;
-    c->on_unscannable = SS_ACT_TEMPFAIL;
+    c->on_unscannable = SS_ACT_QUARANTINE;
     c->max_message_size = 50u * 1024 * 1024;
     c->max_mime_depth = 20;
     c->max_mime_parts = 500;
@@ -111,11 +120,13 @@ void ss_config_free(ss_config *c)
         return;
     for (size_t i = 0; i < NKEYS; i++) {
         kind k = keys[i].k;
-        if (k == K_STR || k == K_PATH || k == K_SOCKET || k == K_FACILITY)
+        if (k == K_STR || k == K_PATH || k == K_SOCKET || k == K_FACILITY || k == K_SMTPURL)
             free(*(char **)((char *)c + keys[i].off));
     }
     free(c->path);
     explicit_bzero(c->audit_key, sizeof c->audit_key);
+    explicit_bzero(c->quarantine_key, sizeof c->quarantine_key);
+    explicit_bzero(c->release_key, sizeof c->release_key);
     free(c);
 }
 
@@ -180,12 +191,28 @@ static int valid_facility(const char *v)
     return 0;
 }
 
+/* smtp://host[:port] or smtps://: where released mail is submitted. */
+static int valid_smtp_url(const char *v)
+{
+    const char *p = !strncmp(v, "smtp://", 7) ? v + 7 : !strncmp(v, "smtps://", 8) ? v + 8 : NULL;
+    return p && *p && *p != '/' && *p != ':';
+}
+
 /* Store one value; returns NULL on success or a problem description. */
 static const char *set_value(ss_config *c, const keydef *k, const char *v,
                              char *tmp, size_t tmplen)
 {
     void *field = (char *)c + k->off;
     switch (k->k) {
+    case K_SMTPURL:
+        if (!valid_smtp_url(v))
+            return "expected smtp://host:port or smtps://host:port";
+        free(*(char **)field);
+        *(char **)field = ss_xstrdup(v);
+        return NULL;
+    case K_SECONDS:
+        return parse_size(v, (size_t *)field) || *(size_t *)field == 0
+                   ? "expected a positive number of seconds" : NULL;
     case K_SOCKET:
         if (!valid_socket(v))
             return "expected unix:/path or inet:port@host";
@@ -243,32 +270,79 @@ static char *trim(char *s)
     return s;
 }
 
-/* The audit key file: a secret of at least 32 bytes, not readable by others. */
-static int load_key(ss_config *c, char *err, size_t errlen)
+/* A key file: a secret of at least 32 bytes, not readable by others. */
+static int load_key(const ss_config *c, const char *name, const char *path,
+                    unsigned char *key, size_t cap, size_t *len, char *err, size_t errlen)
 {
-    int fd = open(c->audit_key_path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
-        snprintf(err, errlen, "%s: AuditKey: cannot read %s: %s", c->path,
-                 c->audit_key_path, strerror(errno));
+        snprintf(err, errlen, "%s: %s: cannot read %s: %s", c->path, name, path,
+                 strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
     }
     if (st.st_mode & 0077) {
-        snprintf(err, errlen, "%s: AuditKey: %s must not be readable by group or others (chmod 600)",
-                 c->path, c->audit_key_path);
+        snprintf(err, errlen, "%s: %s: %s must not be readable by group or others (chmod 600)",
+                 c->path, name, path);
         close(fd);
         return -1;
     }
-    ssize_t n = read(fd, c->audit_key, sizeof c->audit_key);
+    ssize_t n = read(fd, key, cap);
     close(fd);
     if (n < 32) {
-        snprintf(err, errlen, "%s: AuditKey: %s holds fewer than 32 bytes; make one with: head -c 32 /dev/urandom > %s",
-                 c->path, c->audit_key_path, c->audit_key_path);
+        snprintf(err, errlen, "%s: %s: %s holds fewer than 32 bytes; make one with: head -c 32 /dev/urandom > %s",
+                 c->path, name, path, path);
         return -1;
     }
-    c->audit_key_len = (size_t)n;
+    *len = (size_t)n;
+    return 0;
+}
+
+static int load_keys(ss_config *c, char *err, size_t errlen)
+{
+    if (load_key(c, "AuditKey", c->audit_key_path, c->audit_key, sizeof c->audit_key,
+                 &c->audit_key_len, err, errlen) != 0)
+        return -1;
+    if (c->quarantine_key_path
+        && load_key(c, "QuarantineKey", c->quarantine_key_path, c->quarantine_key,
+                    sizeof c->quarantine_key, &c->quarantine_key_len, err, errlen) != 0)
+        return -1;
+    if (c->release_key_path
+        && load_key(c, "ReleaseKey", c->release_key_path, c->release_key,
+                    sizeof c->release_key, &c->release_key_len, err, errlen) != 0)
+        return -1;
+    return 0;
+}
+
+int ss_config_uses_quarantine(const ss_config *c)
+{
+    return c->on_insecure == SS_ACT_QUARANTINE || c->on_insecure_uncertain == SS_ACT_QUARANTINE
+        || c->on_internal_error == SS_ACT_QUARANTINE || c->on_oversize == SS_ACT_QUARANTINE
+        || c->on_unscannable == SS_ACT_QUARANTINE;
+}
+
+int ss_config_check_quarantine(const ss_config *c, char *err, size_t errlen)
+{
+    static const struct { const char *key; size_t off; } on[] = {
+        { "OnInsecure", offsetof(ss_config, on_insecure) },
+        { "OnInsecureUncertain", offsetof(ss_config, on_insecure_uncertain) },
+        { "OnInternalError", offsetof(ss_config, on_internal_error) },
+        { "OnOversize", offsetof(ss_config, on_oversize) },
+        { "OnUnscannable", offsetof(ss_config, on_unscannable) },
+    };
+    if (c->release_key_len > 0)
+        return 0;
+    for (size_t i = 0; i < sizeof on / sizeof *on; i++) {
+        if (*(const ss_action *)((const char *)c + on[i].off) != SS_ACT_QUARANTINE)
+            continue;
+        snprintf(err, errlen, "%s: ReleaseKey: required because %s is quarantine "
+                 "(held mail could never be released); make one with: "
+                 "(umask 077; head -c 32 /dev/urandom > /etc/safeshare/release.key)",
+                 c->path, on[i].key);
+        return -1;
+    }
     return 0;
 }
 
@@ -367,7 +441,7 @@ ss_config *ss_config_load(const char *path, char *err, size_t errlen)
     }
     ss_config *c = ss_config_parse(path, b.p ? b.p : "", err, errlen);
     ss_buf_free(&b);
-    if (c && load_key(c, err, errlen) != 0) {
+    if (c && load_keys(c, err, errlen) != 0) {
         ss_config_free(c);
         return NULL;
     }

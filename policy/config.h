@@ -25,6 +25,17 @@ typedef struct ss_config {
     unsigned char audit_key[256];
     size_t audit_key_len;
     char *quarantine_dir;
+    char *quarantine_key_path; /* optional: encrypt held mail at rest */
+    unsigned char quarantine_key[256];
+    size_t quarantine_key_len;
+    /* release of held mail (policy/token.h) */
+    char *release_key_path;    /* signs release tokens; needed to quarantine */
+    unsigned char release_key[256];
+    size_t release_key_len;
+    size_t release_token_max_age;  /* seconds a release token stays valid */
+    char *release_submit_url;  /* smtp://host:port where released mail goes */
+    char *notify_from;         /* envelope and From: of safeshare's notices */
+    char *dsl_address;         /* where the DSL is told mail is waiting */
     /* outcomes */
     ss_action on_insecure;
     ss_action on_insecure_uncertain;
@@ -59,6 +70,13 @@ ss_config *ss_config_load(const char *path, char *err, size_t errlen);
 /* Parse from memory (tests). name is used in messages. */
 ss_config *ss_config_parse(const char *name, const char *text, char *err, size_t errlen);
 void ss_config_free(ss_config *c);
+/* 1 when any On* key says quarantine. */
+int ss_config_uses_quarantine(const ss_config *c);
+/* What a daemon that may quarantine needs before it starts: a ReleaseKey
+ * when any On* key is quarantine (held mail could never be released
+ * otherwise). 0, or -1 with err naming the key. */
+int ss_config_check_quarantine(const ss_config *c, char *err, size_t errlen);
+
 /* The documented key list, for `-n -v` style output and the man page test. */
 const char *const *ss_config_keys(void);
 

@@ -32,8 +32,13 @@ static void minimal_config_has_safe_defaults(void **state)
     assert_int_equal(c->on_insecure, SS_ACT_REJECT);
     assert_int_equal(c->on_internal_error, SS_ACT_TEMPFAIL);
     assert_int_equal(c->on_oversize, SS_ACT_TEMPFAIL);
-    assert_int_equal(c->on_unscannable, SS_ACT_TEMPFAIL);
-    assert_int_not_equal(c->on_insecure_uncertain, SS_ACT_ACCEPT);
+    /* spec §10: what the DSL should judge is held for the DSL */
+    assert_int_equal(c->on_unscannable, SS_ACT_QUARANTINE);
+    assert_int_equal(c->on_insecure_uncertain, SS_ACT_QUARANTINE);
+    assert_int_equal(c->release_token_max_age, 86400);
+    assert_string_equal(c->release_submit_url, "smtp://127.0.0.1:25");
+    assert_null(c->release_key_path);
+    assert_null(c->quarantine_key_path);
     assert_int_equal(c->socket_mode, 0660);
     assert_true(c->max_message_size > 1024 * 1024);
     ss_config_free(c);
@@ -48,7 +53,10 @@ static void every_key_parses(void **state)
         "OnInternalError reject\nOnOversize quarantine\nOnUnscannable reject\n"
         "MaxMessageSize 10M\nMaxMimeDepth 5\nMaxMimeParts 50\nNHSTestRange no\nCHIMod10 no\n"
         "SiteName St Mary's\nDSLName Ms Amara Patel\nDSLContact dsl@stmarys.sch.uk, 01632 960123\n"
-        "SecurePortalURL https://portal.example/share   # trailing comment\n";
+        "SecurePortalURL https://portal.example/share   # trailing comment\n"
+        "QuarantineKey /etc/q.key\nReleaseKey /etc/r.key\nReleaseTokenMaxAge 3600\n"
+        "ReleaseSubmitURL smtp://127.0.0.1:2525\nNotifyFrom safeshare@stmarys.sch.uk\n"
+        "DSLAddress dsl@stmarys.sch.uk\n";
     char err[256] = "";
     ss_config *c = ss_config_parse("x.conf", text, err, sizeof err);
     if (!c)
@@ -62,6 +70,12 @@ static void every_key_parses(void **state)
     assert_string_equal(c->dsl_name, "Ms Amara Patel");
     assert_string_equal(c->dsl_contact, "dsl@stmarys.sch.uk, 01632 960123");
     assert_string_equal(c->portal_url, "https://portal.example/share");
+    assert_string_equal(c->quarantine_key_path, "/etc/q.key");
+    assert_string_equal(c->release_key_path, "/etc/r.key");
+    assert_int_equal(c->release_token_max_age, 3600);
+    assert_string_equal(c->release_submit_url, "smtp://127.0.0.1:2525");
+    assert_string_equal(c->notify_from, "safeshare@stmarys.sch.uk");
+    assert_string_equal(c->dsl_address, "dsl@stmarys.sch.uk");
     ss_config_free(c);
 }
 
@@ -78,6 +92,9 @@ static void errors_name_file_line_key(void **state)
     expect_error("Socket unix:/s\nRegister relative\n", "safeshare.conf:2: Register: expected an absolute path");
     expect_error(MIN "DSLName\n", "safeshare.conf:5: DSLName: missing value");
     expect_error(MIN "SyslogFacility kern\n", "safeshare.conf:5: SyslogFacility: expected mail, daemon");
+    expect_error(MIN "ReleaseSubmitURL http://x/\n", "safeshare.conf:5: ReleaseSubmitURL: expected smtp://host:port");
+    expect_error(MIN "ReleaseTokenMaxAge 0\n", "safeshare.conf:5: ReleaseTokenMaxAge: expected a positive number of seconds");
+    expect_error(MIN "ReleaseKey rel.key\n", "safeshare.conf:5: ReleaseKey: expected an absolute path");
 }
 
 static void insecure_may_never_be_accept(void **state)
@@ -124,6 +141,33 @@ static void audit_key_file_checked(void **state)
     if (!c)
         fail_msg("%s", err);
     assert_int_equal(c->audit_key_len, 33);
+    /* the defaults hold mail, so a milter needs a ReleaseKey, named */
+    assert_int_equal(ss_config_check_quarantine(c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "ReleaseKey: required because OnInsecureUncertain is quarantine"));
+    ss_config_free(c);
+    /* with a release key and a quarantine key, both are read and checked */
+    f = fopen(conf, "w");
+    fprintf(f, "%sReleaseKey %s\nQuarantineKey %s\n", text, key, key);
+    fclose(f);
+    c = ss_config_load(conf, err, sizeof err);
+    if (!c)
+        fail_msg("%s", err);
+    assert_int_equal(c->release_key_len, 33);
+    assert_int_equal(c->quarantine_key_len, 33);
+    assert_int_equal(ss_config_check_quarantine(c, err, sizeof err), 0);
+    ss_config_free(c);
+    chmod(key, 0640);
+    assert_null(ss_config_load(conf, err, sizeof err));
+    assert_non_null(strstr(err, "must not be readable"));
+    chmod(key, 0600);
+    /* nothing held, nothing to release: no ReleaseKey needed */
+    f = fopen(conf, "w");
+    fprintf(f, "%sOnInsecureUncertain reject\nOnUnscannable tempfail\n", text);
+    fclose(f);
+    c = ss_config_load(conf, err, sizeof err);
+    assert_non_null(c);
+    assert_int_equal(ss_config_uses_quarantine(c), 0);
+    assert_int_equal(ss_config_check_quarantine(c, err, sizeof err), 0);
     ss_config_free(c);
     /* missing file is named */
     assert_null(ss_config_load("/nonexistent/ss.conf", err, sizeof err));

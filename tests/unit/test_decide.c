@@ -133,7 +133,7 @@ static void medium_same_value_twice_still_uncertain(void **s)
     add(SS_T_NHS, SS_CONF_MEDIUM, "9434765919");
     add(SS_T_NHS, SS_CONF_MEDIUM, "9434765919");
     insecure();
-    EXPECT(SS_ACT_REJECT, "OnInsecureUncertain");
+    EXPECT(SS_ACT_QUARANTINE, "OnInsecureUncertain");
 }
 
 static void medium_with_context_identifies_child(void **s)
@@ -190,7 +190,7 @@ static void unreadable_part_insecure_takes_on_unscannable(void **s)
     insecure();
     X.skipped = &bad;
     X.nskipped = 1;
-    EXPECT(SS_ACT_TEMPFAIL, "OnUnscannable");
+    EXPECT(SS_ACT_QUARANTINE, "OnUnscannable");
     cfg->on_unscannable = SS_ACT_REJECT;
     EXPECT(SS_ACT_REJECT, "OnUnscannable");
 }
