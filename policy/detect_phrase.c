@@ -486,7 +486,8 @@ static inline void word_start4(const ss_phrase_set *s, const char *t, size_t len
     const unsigned char *u = (const unsigned char *)t, *f = s->fold;
     unsigned c = u[i], d = u[i + 1];
     unsigned a = f[c], b = f[d], e = f[u[i + 2]], g = f[u[i + 3]];
-    unsigned hit = s->first[c] & (unsigned)(s->pair[(c << 5) | (d >> 3)] >> (d & 7)) &
+    /* a pair bit is only ever set for a phrase's first byte */
+    unsigned hit = (unsigned)(s->pair[(c << 5) | (d >> 3)] >> (d & 7)) &
                    (unsigned)(get_bit(s->pre2, a << 8 | b) | get_bit(s->pre3, hash3(a, b, e)) |
                               get_bit(s->pre4, hash4(a, b, e, g)));
     if (__builtin_expect(hit & 1u, 0) == 0)
