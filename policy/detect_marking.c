@@ -115,20 +115,26 @@ static size_t try_formal(const ss_segctx *c, ss_findings *out, size_t i)
 }
 
 /* The next i >= from where a marking could begin: a line end or bracket,
- * or 'o', 'O', 'P' not inside an ASCII word. Any other byte is passed
- * over by the loop below without effect, so skipping it changes nothing. */
+ * or "of" (any case) or "PR" not inside an ASCII word. Any other byte is
+ * passed over by the loop below without effect (match_os and
+ * match_protect reject on the second letter), so skipping it changes
+ * nothing. */
 static size_t next_candidate(const char *t, size_t len, size_t i)
 {
     const unsigned char *u = (const unsigned char *)t;
 #ifdef __SSE2__
-    for (; i + 16 <= len; i += 16) {
+    for (; i + 17 <= len; i += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+        __m128i vn = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 1));
         __m128i punct = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
                                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('['))),
                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('(')));
-        __m128i letter = _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
-                                                     _mm_set1_epi8('o')),
-                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('P')));
+        __m128i of = _mm_and_si128(
+            _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('o')),
+            _mm_cmpeq_epi8(_mm_or_si128(vn, _mm_set1_epi8(0x20)), _mm_set1_epi8('f')));
+        __m128i pr = _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('P')),
+                                   _mm_cmpeq_epi8(vn, _mm_set1_epi8('R')));
+        __m128i letter = _mm_or_si128(of, pr);
         unsigned w = ss_word_mask16(u + i);
         unsigned carry = i > 0 && ss_ascii_word(u[i - 1]);
         unsigned starts = w & ~((w << 1) | carry);
@@ -142,7 +148,9 @@ static size_t next_candidate(const char *t, size_t len, size_t i)
         unsigned char c = u[i];
         if (c == '\n' || c == '[' || c == '(')
             return i;
-        if ((c == 'o' || c == 'O' || c == 'P') && !(i > 0 && ss_ascii_word(u[i - 1])))
+        int second = i + 1 < len && (((c | 0x20) == 'o' && (u[i + 1] | 0x20) == 'f') ||
+                                     (c == 'P' && u[i + 1] == 'R'));
+        if (second && !(i > 0 && ss_ascii_word(u[i - 1])))
             return i;
     }
     return len;
