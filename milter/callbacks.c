@@ -1,13 +1,16 @@
 #include "callbacks.h"
 #include "buf.h"
 #include "engine.h"
+#include "hold.h"
 #include "log.h"
 #include "msgbuf.h"
 #include "mta.h"
 #include "state.h"
+#include "token.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* One per message; lives inside the connection context. */
 typedef struct {
@@ -17,7 +20,13 @@ typedef struct {
     size_t nrcpts;
     ss_msgbuf body;
     int io_error;
+    char **tokens;         /* X-Safeshare-Release values, in order */
+    size_t ntokens;
+    size_t token_headers;  /* how many there were (all are removed) */
 } msgctx;
+
+/* More than this many release headers is not a release, just noise. */
+#define MAX_TOKENS 4
 
 typedef struct {
     msgctx *msg;
@@ -32,6 +41,9 @@ static void msg_free(msgctx *m)
     for (size_t i = 0; i < m->nrcpts; i++)
         free(m->rcpts[i]);
     free(m->rcpts);
+    for (size_t i = 0; i < m->ntokens; i++)
+        free(m->tokens[i]);
+    free(m->tokens);
     ss_msgbuf_free(&m->body);
     ss_state_put(m->st);
     free(m);
@@ -59,10 +71,11 @@ static sfsistat on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
                              unsigned long f2, unsigned long f3, unsigned long *pf0,
                              unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
 {
-    const unsigned long need = SMFIF_ADDHDRS | SMFIF_SETSYMLIST;
+    /* CHGHDRS: a honoured release token is removed before delivery. */
+    const unsigned long need = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_SETSYMLIST;
     if ((f0 & need) != need) {
         ss_log(SS_LOG_ERR, "the MTA does not grant the actions safeshare needs "
-               "(add headers, macro list): refusing to filter; mail will be held "
+               "(add and change headers, macro list): refusing to filter; mail will be held "
                "by the MTA's default action");
         return SMFIS_REJECT;
     }
@@ -134,6 +147,14 @@ static sfsistat on_header(SMFICTX *ctx, char *name, char *value)
     connctx *c = conn(ctx);
     if (!c || !c->msg)
         return SMFIS_TEMPFAIL;
+    msgctx *m = c->msg;
+    if (strcasecmp(name, SS_TOKEN_HEADER) == 0) {
+        m->token_headers++;
+        if (m->ntokens < MAX_TOKENS) {
+            m->tokens = ss_xrealloc(m->tokens, (m->ntokens + 1) * sizeof *m->tokens);
+            m->tokens[m->ntokens++] = ss_xstrdup(value);
+        }
+    }
     add(c->msg, name, strlen(name));
     add(c->msg, ": ", 2);
     add(c->msg, value, strlen(value));
@@ -176,20 +197,30 @@ static void log_decision(const char *q, const ss_result *r, ss_action applied)
     ss_buf_free(&b);
 }
 
-static sfsistat apply(SMFICTX *ctx, const char *q, const ss_result *r, ss_action a)
+/* Remove every release header a message carries: the honoured one has
+ * done its job, and any other is noise. Highest index first, so the
+ * indices of the ones still to go do not move. */
+static void strip_tokens(SMFICTX *ctx, const char *q, const msgctx *m)
 {
-    if (a == SS_ACT_QUARANTINE) {
-        ss_log(SS_LOG_WARNING, "%s: ref=%s quarantine requested but the quarantine store "
-               "is not available in this version: answering tempfail", q, r->v.reference);
-        a = SS_ACT_TEMPFAIL;
-    }
-    switch (a) {
+    for (size_t i = m->token_headers; i > 0; i--)
+        ss_mta_del_header(ctx, q, SS_TOKEN_HEADER, (int)i);
+}
+
+static sfsistat apply(SMFICTX *ctx, const char *q, const msgctx *m, const ss_result *r,
+                      int released)
+{
+    switch (r->v.action) {
     case SS_ACT_ACCEPT:
+        if (released)
+            strip_tokens(ctx, q, m);
         ss_mta_add_header(ctx, q, "X-Safeshare-Ref", r->v.reference);
         return SMFIS_CONTINUE;
     case SS_ACT_REJECT:
         ss_mta_reply(ctx, q, "550", "5.7.1", r->reply.lines, r->reply.n);
         return SMFIS_REJECT;
+    case SS_ACT_QUARANTINE:
+        /* The store has it on disk (held() said so): the MTA may drop it. */
+        return SMFIS_DISCARD;
     default:
         ss_mta_reply(ctx, q, "451", "4.7.1", r->reply.lines, r->reply.n);
         return SMFIS_TEMPFAIL;
@@ -206,6 +237,45 @@ static sfsistat internal_error(SMFICTX *ctx, msgctx *m, const char *q, const cha
     ss_mta_reply(ctx, q, a == SS_ACT_REJECT ? "550" : "451",
                  a == SS_ACT_REJECT ? "5.7.1" : "4.7.1", &line, 1);
     return a == SS_ACT_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
+}
+
+/* A valid, unused release token: the DSL's decision stands (that is the
+ * point of a release), and the record says who released it and why. The
+ * parties are still checked against the current register and recorded. */
+static int take_release(msgctx *m, const char *q, const ss_txn *t, ss_result *r)
+{
+    ss_released rel;
+    if (!m->ntokens || !ss_hold_take_release(m->st->cfg, m->tokens, m->ntokens, &m->body, q, &rel))
+        return 0;
+    ss_buf why = SS_BUF_INIT;
+    ss_buf_printf(&why, "released from quarantine %s by %s: %s (policy alone: %s by %s)",
+                  rel.ref, rel.by ? rel.by : "a reviewer", rel.reason ? rel.reason : "",
+                  ss_action_name(r->v.action), r->v.rule);
+    ss_verdict_override(&r->v, SS_ACT_ACCEPT, "ReleasedByDSL", why.p);
+    ss_engine_rerecord(m->st->cfg, m->st->reg, t, r);
+    ss_log(SS_LOG_NOTICE, "%s: ref=%s release of %s by %s honoured", q, r->v.reference,
+           rel.ref, rel.by ? rel.by : "a reviewer");
+    ss_buf_free(&why);
+    ss_released_free(&rel);
+    return 1;
+}
+
+/* Verdict quarantine: into the store, or, if it cannot be stored, the
+ * OnInternalError answer (never quarantine: there is nowhere to put it).
+ * 0 held; -1 not held (the verdict and record now say what happens). */
+static int hold(msgctx *m, const char *q, const ss_txn *t, ss_result *r)
+{
+    char err[512] = "";
+    if (ss_hold_put(m->st->cfg, r, m->sender, &m->body, err, sizeof err) == 0)
+        return 0;
+    ss_action a = m->st->cfg->on_internal_error;
+    if (a == SS_ACT_QUARANTINE)
+        a = SS_ACT_TEMPFAIL;
+    ss_log(SS_LOG_ERR, "%s: ref=%s could not hold the message: %s", q, r->v.reference, err);
+    ss_verdict_override(&r->v, a, "OnInternalError",
+                        "the quarantine store could not keep the message");
+    ss_engine_rerecord(m->st->cfg, m->st->reg, t, r);
+    return -1;
 }
 
 static sfsistat on_eom(SMFICTX *ctx)
@@ -237,13 +307,18 @@ static sfsistat on_eom(SMFICTX *ctx)
         ss_engine_run_mem(m->st->cfg, m->st->reg, &t, m->body.mem.p ? m->body.mem.p : "",
                           m->body.mem.len, &r);
     }
+    int released = take_release(m, q, &t, &r);
+    int unheld = r.v.action == SS_ACT_QUARANTINE && hold(m, q, &t, &r) != 0;
     sfsistat s;
-    /* The record is on disk before the MTA hears the verdict. */
+    /* The record is on disk before the MTA hears the verdict. (A held
+     * message whose record then fails stays in the store and the MTA
+     * offers it again: a duplicate, never a loss.) */
     if (ss_audit_append(m->st->audit, r.record, strlen(r.record)) != 0) {
         s = internal_error(ctx, m, q, "could not write the audit record");
     } else {
         log_decision(q, &r, r.v.action);
-        s = apply(ctx, q, &r, r.v.action);
+        s = unheld ? internal_error(ctx, m, q, "the quarantine store could not keep the message")
+                   : apply(ctx, q, m, &r, released);
     }
     ss_result_free(&r);
     end_message(c);
@@ -272,7 +347,7 @@ static sfsistat on_close(SMFICTX *ctx)
 struct smfiDesc ss_filter = {
     .xxfi_name = "safeshare",
     .xxfi_version = SMFI_VERSION,
-    .xxfi_flags = SMFIF_ADDHDRS,
+    .xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS,
     .xxfi_connect = on_connect,
     .xxfi_envfrom = on_envfrom,
     .xxfi_envrcpt = on_envrcpt,

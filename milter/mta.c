@@ -49,3 +49,13 @@ int ss_mta_add_header(SMFICTX *ctx, const char *qid, const char *name, const cha
     }
     return 0;
 }
+
+int ss_mta_del_header(SMFICTX *ctx, const char *qid, const char *name, int index)
+{
+    if (smfi_chgheader(ctx, (char *)name, index, NULL) != MI_SUCCESS) {
+        ss_log(SS_LOG_ERR, "%s: smfi_chgheader %s[%d] failed", qid ? qid : "NOQUEUE", name,
+               index);
+        return -1;
+    }
+    return 0;
+}

@@ -13,5 +13,7 @@ const char *ss_mta_macro(SMFICTX *ctx, const char *name);
 int ss_mta_reply(SMFICTX *ctx, const char *qid, const char *rcode, const char *xcode,
                  char *const *lines, size_t n);
 int ss_mta_add_header(SMFICTX *ctx, const char *qid, const char *name, const char *value);
+/* Remove the index'th (1-based) header called name. 0 or -1 (logged). */
+int ss_mta_del_header(SMFICTX *ctx, const char *qid, const char *name, int index);
 
 #endif

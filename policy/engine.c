@@ -69,6 +69,12 @@ static void finish(const ss_config *c, const ss_register *r, const ss_txn *t,
     ss_reference_new(out->v.reference);
     ss_decide(c, &out->f, out->parties, out->nparties, &out->x, t->oversize, &out->v);
     ss_reply_build(c, &out->v, &out->f, &out->x, out->parties, out->nparties, &out->reply);
+    ss_engine_rerecord(c, r, t, out);
+}
+
+void ss_engine_rerecord(const ss_config *c, const ss_register *r, const ss_txn *t,
+                        ss_result *out)
+{
     char now[32];
     ss_audit_now(now);
     ss_audit_in in = {
@@ -78,7 +84,16 @@ static void finish(const ss_config *c, const ss_register *r, const ss_txn *t,
         .verdict = &out->v, .register_serial = r ? ss_register_serial(r) : 0,
         .key = c->audit_key, .keylen = c->audit_key_len,
     };
+    free(out->record);
     out->record = ss_audit_record(&in);
+}
+
+void ss_verdict_override(ss_verdict *v, ss_action a, const char *rule, const char *reason)
+{
+    v->action = a;
+    v->rule = rule;
+    v->reasons = ss_xrealloc(v->reasons, (v->nreasons + 1) * sizeof *v->reasons);
+    v->reasons[v->nreasons++] = ss_xstrdup(reason);
 }
 
 static void limits(const ss_config *c, ss_extract_limits *l)

@@ -41,6 +41,15 @@ int ss_engine_run_fd(const ss_config *c, const ss_register *r, const ss_txn *t,
                      int fd, ss_result *out);
 void ss_result_free(ss_result *res);
 
+/* After the caller changed the verdict, rebuild out->record so the audit
+ * record says what was done: the milter does when a held message could not
+ * be stored (OnInternalError) or a release token was honoured
+ * (ReleasedByDSL). t must describe the same transaction. */
+void ss_engine_rerecord(const ss_config *c, const ss_register *r, const ss_txn *t,
+                        ss_result *out);
+/* Set the action and rule (a string literal) and add a reason. */
+void ss_verdict_override(ss_verdict *v, ss_action a, const char *rule, const char *reason);
+
 /* Today's local date as YYYY-MM-DD. */
 void ss_today(char out[11]);
 

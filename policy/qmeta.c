@@ -1,0 +1,153 @@
+#include "qmeta.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void json_str(ss_buf *b, const char *s)
+{
+    ss_buf_addc(b, '"');
+    ss_buf_json_str(b, s ? s : "");
+    ss_buf_addc(b, '"');
+}
+
+void ss_qmeta_build(const ss_result *r, ss_buf *out)
+{
+    ss_buf_adds(out, "{\"envelope\":{\"from\":");
+    json_str(out, r->nparties ? r->parties[0].address : "");
+    ss_buf_adds(out, ",\"to\":[");
+    for (size_t i = 1; i < r->nparties; i++) {
+        if (i > 1)
+            ss_buf_addc(out, ',');
+        json_str(out, r->parties[i].address);
+    }
+    ss_buf_adds(out, "]},\"audit\":");
+    ss_buf_adds(out, r->record && r->record[0] == '{' ? r->record : "{}");
+    ss_buf_addc(out, '}');
+}
+
+/* Whether finding i repeats the type and segment of an earlier one. */
+static int seen_before(const ss_findings *f, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (f->v[j].type == f->v[i].type && f->v[j].seg == f->v[i].seg)
+            return 1;
+    return 0;
+}
+
+void ss_qmeta_summary(const ss_result *r, ss_buf *out)
+{
+    size_t items = 0, more = 0;
+    for (size_t i = 0; i < r->f.n; i++) {
+        const ss_finding *g = &r->f.v[i];
+        if (!ss_type_is_identifier(g->type) || seen_before(&r->f, i))
+            continue;
+        if (items++ >= 4) {
+            more++;
+            continue;
+        }
+        ss_buf_printf(out, "%s%s (%s) in %s", items > 1 ? "; " : "", ss_type_phrase(g->type),
+                      ss_conf_name(g->confidence),
+                      g->seg < r->x.nsegs ? r->x.segs[g->seg].location : "the message");
+    }
+    for (size_t i = 0; i < r->x.nskipped; i++) {
+        if (!r->x.skipped[i].unreadable)
+            continue;
+        if (items++ >= 4) {
+            more++;
+            continue;
+        }
+        ss_buf_printf(out, "%s%s could not be read", items > 1 ? "; " : "",
+                      r->x.skipped[i].location);
+    }
+    if (more)
+        ss_buf_printf(out, "; and %zu more", more);
+    if (!items)
+        ss_buf_adds(out, r->v.why & SS_WHY_OVERSIZE ? "too large to scan" : "nothing named");
+}
+
+/* ---- reading the envelope back ---- */
+
+static const char *skip_ws(const char *p)
+{
+    while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+        p++;
+    return p;
+}
+
+/* A JSON string at *pp (after optional whitespace), malloc'd, or NULL. */
+static char *string(const char **pp)
+{
+    const char *p = skip_ws(*pp);
+    if (*p++ != '"')
+        return NULL;
+    ss_buf b = SS_BUF_INIT;
+    ss_buf_adds(&b, "");
+    for (; *p && *p != '"'; p++) {
+        if (*p != '\\') {
+            ss_buf_addc(&b, *p);
+            continue;
+        }
+        const char *esc = "\"\\/bfnrt", *val = "\"\\/\b\f\n\r\t", *k = strchr(esc, *++p);
+        unsigned cp;
+        if (*p && k) {
+            ss_buf_addc(&b, val[k - esc]);
+        } else if (*p == 'u' && sscanf(p + 1, "%4x", &cp) == 1 && cp > 0 && cp < 0x80) {
+            ss_buf_addc(&b, (char)cp);
+            p += 4;
+        } else {
+            break;
+        }
+    }
+    if (*p != '"') {
+        ss_buf_free(&b);
+        return NULL;
+    }
+    *pp = p + 1;
+    return ss_buf_steal(&b);
+}
+
+static int expect(const char **pp, const char *lit)
+{
+    const char *p = skip_ws(*pp);
+    size_t n = strlen(lit);
+    if (strncmp(p, lit, n) != 0)
+        return -1;
+    *pp = p + n;
+    return 0;
+}
+
+int ss_qmeta_envelope(const char *meta, ss_qenvelope *env)
+{
+    memset(env, 0, sizeof *env);
+    const char *p = meta ? meta : "";
+    if (expect(&p, "{") || expect(&p, "\"envelope\"") || expect(&p, ":") || expect(&p, "{")
+        || expect(&p, "\"from\"") || expect(&p, ":") || !(env->from = string(&p))
+        || expect(&p, ",") || expect(&p, "\"to\"") || expect(&p, ":") || expect(&p, "["))
+        goto fail;
+    if (expect(&p, "]") == 0)
+        return 0;
+    for (;;) {
+        char *s = string(&p);
+        if (!s)
+            goto fail;
+        env->to = ss_xrealloc(env->to, (env->nto + 1) * sizeof *env->to);
+        env->to[env->nto++] = s;
+        if (expect(&p, "]") == 0)
+            return 0;
+        if (expect(&p, ","))
+            goto fail;
+    }
+fail:
+    ss_qmeta_envelope_free(env);
+    return -1;
+}
+
+void ss_qmeta_envelope_free(ss_qenvelope *env)
+{
+    free(env->from);
+    for (size_t i = 0; i < env->nto; i++)
+        free(env->to[i]);
+    free(env->to);
+    memset(env, 0, sizeof *env);
+}
