@@ -18,14 +18,17 @@
 
 typedef struct {
     size_t max_archive_bytes;   /* decompressed bytes from one archive */
-    size_t max_total_bytes;     /* decompressed bytes in one attachment tree */
+    size_t max_total_bytes;     /* decompressed bytes in all (ssx_out.total
+                                   counts them across calls) */
     size_t max_archive_depth;   /* archives (and Office files) inside archives */
     size_t max_entries;         /* entries read from one archive */
     unsigned max_seconds;       /* CPU seconds for one worker */
     size_t max_memory;          /* address space for one worker, bytes */
+    unsigned long wall_ms;      /* wall clock left for the whole message, ms
+                                   (parent side only); 0: no limit */
 } ss_attach_limits;
 
-#define SS_ATTACH_LIMITS_DEFAULT { 100u << 20, 200u << 20, 3, 10000, 10, 512u << 20 }
+#define SS_ATTACH_LIMITS_DEFAULT { 100u << 20, 200u << 20, 3, 10000, 10, 512u << 20, 0 }
 
 /* Where a reader's results go. `sub` is a location relative to the
  * attachment, e.g. "sheet \"Pupils\"", "\"notes.docx\" › the document",
@@ -35,7 +38,9 @@ struct ssx_out {
     void (*text)(ssx_out *o, const char *sub, const char *utf8, size_t len);
     void (*skip)(ssx_out *o, const char *sub, const char *why, int unreadable);
     void *ctx;
-    size_t total;               /* decompressed bytes so far (readers add to it) */
+    size_t total;               /* decompressed bytes so far, across every
+                                   attachment of the message (readers add
+                                   to it; ssx_scan carries it over) */
 };
 
 /* Every reader has this shape. Returns 0 when the input was read (even if
@@ -69,6 +74,10 @@ typedef enum {
  * and ctype may be NULL. */
 ssx_kind ssx_sniff(const unsigned char *data, size_t len,
                    const char *ctype, const char *name);
+/* An RFC 5322 message saved as a file (.eml): header fields from the
+ * first line (an mbox "From " line may come first), two of them fields
+ * every mailer writes, ended by a blank line. */
+int ssx_looks_like_message(const unsigned char *data, size_t len);
 /* A short, lowercase description for "this kind of file is not read (…)":
  * the content type when it is given, else a name for the magic bytes. */
 void ssx_describe(const unsigned char *data, size_t len, const char *ctype,
@@ -94,6 +103,10 @@ void ssx_to_utf8(ss_buf *out, const char *s, size_t n, const char *charset);
 /* policy/extract.c: a name made safe for a location: control characters
  * removed, '"' → '\'', cut at 60 characters, runs of 6+ digits masked '#'. */
 char *ssx_clean_name(const char *name);
+/* "12 MB", "3 KB", "10 bytes". */
+void ssx_size_words(size_t n, char *out, size_t outlen);
+/* The reason given when MaxTotalBytes stops a read. */
+void ssx_why_total(size_t limit, char *out, size_t outlen);
 /* "a › b" (either may be empty). Returns malloc'd. */
 char *ssx_sub_join(const char *a, const char *b);
 /* o->text at "sub › child", unless text is empty or only whitespace. */
@@ -105,7 +118,10 @@ void ssx_emit(ssx_out *o, const char *sub, const char *child, ss_buf *text);
  * safeshare-extract worker at `worker` (NULL: $SAFESHARE_EXTRACT, else the
  * installed path). A worker that crashes, is killed, times out or breaks
  * the protocol makes the attachment unreadable, with a plain reason.
- * Unknown binary formats are reported skipped without starting a worker. */
+ * Unknown binary formats are reported skipped without starting a worker.
+ * o->total on entry is what the message's earlier attachments used; on
+ * return it includes this one. lim->wall_ms, when set, bounds the worker
+ * by the message's clock ("the message took too long to check"). */
 void ssx_scan(const unsigned char *data, size_t len, const char *name,
               const char *ctype, const char *charset,
               const ss_attach_limits *lim, const char *worker, ssx_out *o);
@@ -113,6 +129,7 @@ void ssx_scan(const unsigned char *data, size_t len, const char *name,
 /* The worker's side of the protocol (policy/worker.c): an ssx_out that
  * frames each record onto fd. */
 void ssx_frame_out(ssx_out *o, int *fd);
+void ssx_frame_total(int fd, size_t total);
 void ssx_frame_end(int fd, int rc);
 
 #endif

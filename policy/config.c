@@ -60,6 +60,7 @@ static const keydef keys[] = {
     { "MaxArchiveDepth",     K_COUNT,  F(max_archive_depth), 0, 0 },
     { "MaxArchiveEntries",   K_COUNT,  F(max_archive_entries), 0, 0 },
     { "MaxScanSeconds",      K_COUNT,  F(max_scan_seconds), 0, 0 },
+    { "MaxScanTime",         K_COUNT,  F(max_scan_time), 0, 0 },
     { "WorkerMemoryMax",     K_SIZE,   F(worker_memory_max), 0, 0 },
     { "ExtractWorker",       K_PATH,   F(extract_worker), 0, 0 },
     { "NHSTestRange",        K_BOOL,   F(nhs_test_range), 0, 0 },
@@ -107,6 +108,7 @@ ss_config *ss_config_new(void)
     c->max_archive_depth = 3;
     c->max_archive_entries = 10000;
     c->max_scan_seconds = 10;
+    c->max_scan_time = 60;
     c->worker_memory_max = 512u * 1024 * 1024;
     c->nhs_test_range = 1;
     c->chi_mod10 = 1;

@@ -47,10 +47,11 @@ typedef struct ss_config {
     size_t max_mime_parts;
     /* attachments (policy/attach.h) */
     size_t max_archive_bytes;  /* decompressed bytes from one archive */
-    size_t max_total_bytes;    /* decompressed bytes in one attachment */
+    size_t max_total_bytes;    /* decompressed bytes in all the message's attachments */
     size_t max_archive_depth;
     size_t max_archive_entries;
     size_t max_scan_seconds;   /* CPU seconds per attachment worker */
+    size_t max_scan_time;      /* wall-clock seconds to read one message */
     size_t worker_memory_max;  /* address space per attachment worker */
     char *extract_worker;      /* safeshare-extract path, or NULL: installed */
     /* detection switches */

@@ -109,6 +109,8 @@ static void limits(const ss_config *c, ss_extract_limits *l)
     l->attach.max_seconds = c->max_scan_seconds > 3600 ? 3600u : (unsigned)c->max_scan_seconds;
     l->attach.max_memory = c->worker_memory_max;
     l->worker = c->extract_worker;      /* NULL: $SAFESHARE_EXTRACT or installed */
+    /* MaxTotalBytes and MaxScanTime span the whole message */
+    l->max_seconds = c->max_scan_time > 86400 ? 86400u : (unsigned)c->max_scan_time;
 }
 
 /* The message comes from memory (msg) or a file (fd >= 0). */

@@ -11,7 +11,9 @@ typedef struct {
     char *text;       /* UTF-8, NUL-terminated, decoded and charset-converted */
     size_t len;
     char *location;   /* "the subject", "the message body", "the HTML body",
-                         "forwarded message › the message body" */
+                         "the HTML body (hidden text)",
+                         "forwarded message › the message body",
+                         "attachment \"a.eml\" › the message body" */
 } ss_segment;
 
 /* A part we did not (or could not) read. Never silently skipped: the
@@ -29,10 +31,14 @@ typedef struct {
     ss_attach_limits attach;  /* archives and the extraction worker */
     const char *worker;   /* safeshare-extract path; NULL: $SAFESHARE_EXTRACT,
                              else the installed one */
+    unsigned max_seconds; /* wall clock for the whole message (MaxScanTime);
+                             a part not started or cut off by it is
+                             unreadable. 0: no limit */
 } ss_extract_limits;
 
+/* attach.max_total_bytes counts across all the message's attachments. */
 #define SS_EXTRACT_LIMITS_DEFAULT { 20, 500, 64u * 1024 * 1024, \
-                                    SS_ATTACH_LIMITS_DEFAULT, NULL }
+                                    SS_ATTACH_LIMITS_DEFAULT, NULL, 60 }
 
 typedef struct {
     ss_segment *segs;
@@ -59,6 +65,12 @@ void ss_extract_free(ss_extract *x);
  * line breaks), entities decoded, <script>/<style> contents dropped. Returns
  * a malloc'd UTF-8 string; *outlen set if not NULL. */
 char *ss_html_to_text(const char *html, size_t len, size_t *outlen);
+/* The same, and what is delivered but not shown — comments, <script>,
+ * <style>, <head> with its <title>, display:none elements — returned apart
+ * in *hidden (malloc'd, "" when there is none; lengths may be NULL), one
+ * piece per line, so nothing joins visible text into one number. */
+char *ss_html_split(const char *html, size_t len, size_t *outlen,
+                    char **hidden, size_t *hiddenlen);
 
 /* Process-wide GMime set-up; idempotent, thread-safe. ss_extract_mem and
  * ss_extract_fd call it themselves, so calling it is optional. */

@@ -17,20 +17,10 @@
 #define WHY_ENCRYPTED "the archive is password-protected"
 #define WHY_DAMAGED "the archive is damaged and could not be read"
 
-static void size_words(size_t n, char *out, size_t outlen)
-{
-    if (n >= (1u << 20))
-        snprintf(out, outlen, "%zu MB", n >> 20);
-    else if (n >= 1024)
-        snprintf(out, outlen, "%zu KB", n >> 10);
-    else
-        snprintf(out, outlen, "%zu bytes", n);
-}
-
 static void too_big(ssx_out *o, const char *sub, const char *what, size_t limit)
 {
     char size[32], why[128];
-    size_words(limit, size, sizeof size);
+    ssx_size_words(limit, size, sizeof size);
     snprintf(why, sizeof why, "%s expands to more than %s", what, size);
     o->skip(o, sub, why, 1);
 }
@@ -118,7 +108,9 @@ static int read_entry(struct archive *a, budget *bg, ss_buf *b)
             return -1;
         }
         if (bg->o->total > bg->lim->max_total_bytes) {
-            too_big(bg->o, bg->sub, "the attachment", bg->lim->max_total_bytes);
+            char why[128];
+            ssx_why_total(bg->lim->max_total_bytes, why, sizeof why);
+            bg->o->skip(bg->o, bg->sub, why, 1);
             return -1;
         }
         ss_buf_add(b, chunk, (size_t)n);

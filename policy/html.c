@@ -6,11 +6,20 @@
  * browser collapses it, so a mailer's line wrap inside a number reads as
  * one space.
  *
+ * Text the reader does not see is still delivered, so it is kept apart,
+ * in a second buffer: comments, <script>, <style>, <head> (with <title>)
+ * and elements styled display:none. Comments and the head are read as
+ * HTML themselves (an Outlook conditional comment holds real markup), one
+ * level deep only; script and style are kept as they are. Each hidden
+ * piece starts on a line of its own, so nothing hidden joins visible text
+ * or another hidden piece into one number.
+ *
  * Malformed HTML leans towards showing more text, not less: a '<' with no
  * '>' after it, a comment with no "-->", a <script> with no </script> are
  * read as text rather than swallowing the rest of the part. Every search
  * for a closing marker is cached so the pass stays linear on hostile
- * input such as "<<<<<<". */
+ * input such as "<<<<<<"; the nested reads of comments and heads cover
+ * disjoint ranges, so the whole stays linear. */
 #include "extract.h"
 #include "buf.h"
 
@@ -33,8 +42,13 @@ typedef struct {
     const char *in;
     size_t len;
     size_t pos;
-    ss_buf out;
+    ss_buf *out;              /* what the reader sees */
+    ss_buf *hidden;           /* what is delivered but not shown */
+    ss_buf *cur;              /* where text goes now: out or hidden */
+    int nested;               /* reading a comment or head: no deeper */
     int pre;                  /* inside <pre>/<textarea>: keep whitespace */
+    char hide_name[16];       /* the display:none element we are inside */
+    size_t hide_depth;        /* its nesting; 0: not hiding */
     size_t next[M__COUNT];
 } html_state;
 
@@ -116,20 +130,30 @@ static void put_utf8(ss_buf *b, uint32_t cp)
     }
 }
 
-static char last_out(const html_state *st)
+static char last_of(const ss_buf *b)
 {
-    return st->out.len ? st->out.p[st->out.len - 1] : '\n';
+    return b->len ? b->p[b->len - 1] : '\n';
 }
 
-/* A line break, unless we are already at the start of a line. */
+static char last_out(const html_state *st)
+{
+    return last_of(st->cur);
+}
+
+/* A line break, unless b is already at the start of a line. */
+static void line_break(ss_buf *b)
+{
+    if (b->len && last_of(b) != '\n') {
+        /* a space before a line break carries nothing */
+        if (last_of(b) == ' ')
+            b->len--;
+        ss_buf_addc(b, '\n');
+    }
+}
+
 static void block_break(html_state *st)
 {
-    if (st->out.len && last_out(st) != '\n') {
-        /* a space before a line break carries nothing */
-        if (last_out(st) == ' ')
-            st->out.len--;
-        ss_buf_addc(&st->out, '\n');
-    }
+    line_break(st->cur);
 }
 
 /* ---- entities ---------------------------------------------------------- */
@@ -238,11 +262,11 @@ static void do_entity(html_state *st)
             used = n + (n < avail && p[n] == ';');
     }
     if (!used) {
-        ss_buf_addc(&st->out, '&');
+        ss_buf_addc(st->cur, '&');
         st->pos++;
         return;
     }
-    put_utf8(&st->out, cp);
+    put_utf8(st->cur, cp);
     st->pos += 1 + used;
 }
 
@@ -264,37 +288,141 @@ static const char *const block_tags[] = {
     "tfoot", "body", "html", "textarea", "figure", "figcaption", NULL
 };
 
-/* Skip a container's contents up to its end marker; 0 if there is none
- * (then the contents are read as text: see the file comment). */
-static int skip_container(html_state *st, const char *name, size_t after)
+static void convert(const char *in, size_t len, int nested, ss_buf *out,
+                    ss_buf *hidden);
+
+/* A piece of hidden text, on a line of its own. */
+static void hide_piece(html_state *st, const char *s, size_t n)
 {
-    size_t end;
+    if (n == 0)
+        return;
+    line_break(st->hidden);
+    ss_buf_add(st->hidden, s, n);
+}
+
+/* Script and style as they are: whitespace collapsed, NULs dropped. */
+static void hide_raw(html_state *st, size_t from, size_t to)
+{
+    ss_buf *h = st->hidden;
+    line_break(h);
+    for (size_t i = from; i < to; i++) {
+        char c = st->in[i];
+        if (c == '\0')
+            continue;
+        if (!is_space((unsigned char)c))
+            ss_buf_addc(h, c);
+        else if (last_of(h) != ' ' && last_of(h) != '\n')
+            ss_buf_addc(h, ' ');
+    }
+}
+
+/* A comment's or the head's contents, read as HTML and all hidden. One
+ * level only: inside a nested read they are kept as they are. */
+static void hide_html(html_state *st, size_t from, size_t to)
+{
+    if (st->nested) {
+        hide_raw(st, from, to);
+        return;
+    }
+    ss_buf v = SS_BUF_INIT, h = SS_BUF_INIT;
+    convert(st->in + from, to - from, 1, &v, &h);
+    hide_piece(st, v.p, v.len);
+    hide_piece(st, h.p, h.len);
+    ss_buf_free(&v);
+    ss_buf_free(&h);
+}
+
+/* A <script>, <style> or <head> opened just before `after`: its contents
+ * go to the hidden text. 0 if it has no end (then the contents are read
+ * as visible text: see the file comment). */
+static int hide_container(html_state *st, const char *name, size_t after)
+{
+    int head = strcmp(name, "head") == 0;
+    size_t end, resume;
     if (strcmp(name, "script") == 0) {
         end = find_marker(st, M_SCRIPT_END, after);
-    } else if (strcmp(name, "style") == 0) {
+    } else if (!head) {
         end = find_marker(st, M_STYLE_END, after);
     } else {
         /* <head> often has no </head>: a <body> ends it too */
         size_t a = find_marker(st, M_HEAD_END, after);
         size_t b = find_marker(st, M_BODY, after);
         end = a < b ? a : b;
-        if (end == b && b != NOT_FOUND) {
-            st->pos = b;            /* let <body> be read as a tag */
-            return 1;
-        }
     }
     if (end == NOT_FOUND)
         return 0;
-    size_t gt = find_marker(st, M_GT, end);
-    st->pos = gt == NOT_FOUND ? st->len : gt + 1;
+    if (head && st->in[end + 1] != '/') {
+        resume = end;               /* let <body> be read as a tag */
+    } else {
+        size_t gt = find_marker(st, M_GT, end);
+        resume = gt == NOT_FOUND ? st->len : gt + 1;
+    }
+    if (head)
+        hide_html(st, after, end);
+    else
+        hide_raw(st, after, end);
+    st->pos = resume;
     return 1;
+}
+
+/* ---- display:none ------------------------------------------------------ */
+
+static const char *const void_tags[] = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+    "meta", "param", "source", "track", "wbr", NULL
+};
+
+/* "display : none" anywhere in a tag's attributes (in practice its style). */
+static int display_none(const char *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!match_ci(a + i, n - i, "display"))
+            continue;
+        size_t j = i + 7;
+        while (j < n && is_space((unsigned char)a[j]))
+            j++;
+        if (j >= n || a[j] != ':')
+            continue;
+        j++;
+        while (j < n && is_space((unsigned char)a[j]))
+            j++;
+        if (match_ci(a + j, n - j, "none"))
+            return 1;
+    }
+    return 0;
+}
+
+/* An opening tag: start hiding at a display:none element, or count one
+ * more of the element we hide inside. */
+static void hide_open(html_state *st, const char *name, int self_closing,
+                      const char *attrs, size_t alen)
+{
+    if (self_closing || !name[0] || in_list(name, void_tags))
+        return;
+    if (st->hide_depth) {
+        st->hide_depth += strcmp(name, st->hide_name) == 0;
+        return;
+    }
+    if (!display_none(attrs, alen))
+        return;
+    memcpy(st->hide_name, name, strlen(name) + 1);
+    st->hide_depth = 1;
+    line_break(st->hidden);
+    st->cur = st->hidden;
+}
+
+static void hide_close(html_state *st, const char *name)
+{
+    if (st->hide_depth && strcmp(name, st->hide_name) == 0 &&
+        --st->hide_depth == 0)
+        st->cur = st->out;
 }
 
 static void tag_effect(html_state *st, const char *name, int closing)
 {
     if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0) {
-        if (!closing && st->out.len && last_out(st) != '\n')
-            ss_buf_addc(&st->out, '\t');
+        if (!closing && st->cur->len && last_out(st) != '\n')
+            ss_buf_addc(st->cur, '\t');
         return;
     }
     if (strcmp(name, "pre") == 0 || strcmp(name, "textarea") == 0) {
@@ -304,7 +432,7 @@ static void tag_effect(html_state *st, const char *name, int closing)
             st->pre++;
     }
     if (strcmp(name, "br") == 0) {
-        ss_buf_addc(&st->out, '\n');
+        ss_buf_addc(st->cur, '\n');
         return;
     }
     if (in_list(name, block_tags))
@@ -321,6 +449,7 @@ static int do_tag(html_state *st)
         size_t end = find_marker(st, M_COMMENT_END, st->pos + 4);
         if (end == NOT_FOUND)
             return 0;
+        hide_html(st, st->pos + 4, end);
         st->pos = end + 3;
         return 1;
     }
@@ -339,16 +468,22 @@ static int do_tag(html_state *st)
     while (i < avail && n < sizeof name - 1 && is_alnum((unsigned char)p[i]))
         name[n++] = (char)lower((unsigned char)p[i++]);
     name[n] = '\0';
+    const char *attrs = p + i;
+    size_t alen = gt - (st->pos + i);
+    int self_closing = gt > 0 && st->in[gt - 1] == '/';
     st->pos = gt + 1;
 
     if (!closing && (strcmp(name, "script") == 0 ||
                      strcmp(name, "style") == 0 || strcmp(name, "head") == 0)) {
-        if (gt > 0 && st->in[gt - 1] == '/')   /* <script/> holds nothing */
-            return 1;
-        skip_container(st, name, st->pos);
+        if (!self_closing)                  /* <script/> holds nothing */
+            hide_container(st, name, st->pos);
         return 1;
     }
+    if (!closing)
+        hide_open(st, name, self_closing, attrs, alen);
     tag_effect(st, name, closing);
+    if (closing)
+        hide_close(st, name);
     return 1;
 }
 
@@ -358,29 +493,41 @@ static void do_space(html_state *st)
     char c = st->in[st->pos++];
     if (st->pre) {
         if (c != '\r')
-            ss_buf_addc(&st->out, c);
+            ss_buf_addc(st->cur, c);
         return;
     }
     char l = last_out(st);
     if (l != ' ' && l != '\n' && l != '\t')
-        ss_buf_addc(&st->out, ' ');
+        ss_buf_addc(st->cur, ' ');
 }
 
-char *ss_html_to_text(const char *html, size_t len, size_t *outlen)
+static void trim(ss_buf *b)
+{
+    while (b->len && (last_of(b) == ' ' || last_of(b) == '\n'))
+        b->len--;
+    if (b->p)
+        b->p[b->len] = '\0';
+}
+
+static void convert(const char *in, size_t len, int nested, ss_buf *out,
+                    ss_buf *hidden)
 {
     html_state st;
     memset(&st, 0, sizeof st);
-    st.in = html ? html : "";
-    st.len = html ? len : 0;
+    st.in = in;
+    st.len = len;
+    st.out = st.cur = out;
+    st.hidden = hidden;
+    st.nested = nested;
     for (int m = 0; m < M__COUNT; m++)
         st.next[m] = UNKNOWN;
-    ss_buf_reserve(&st.out, st.len / 2 + 16);
+    ss_buf_reserve(out, st.len / 2 + 16);
 
     while (st.pos < st.len) {
         char c = st.in[st.pos];
         if (c == '<') {
             if (!do_tag(&st)) {
-                ss_buf_addc(&st.out, '<');
+                ss_buf_addc(st.cur, '<');
                 st.pos++;
             }
         } else if (c == '&') {
@@ -390,14 +537,31 @@ char *ss_html_to_text(const char *html, size_t len, size_t *outlen)
         } else if (c == '\0') {
             st.pos++;                   /* a NUL would cut the C string */
         } else {
-            ss_buf_addc(&st.out, c);
+            ss_buf_addc(st.cur, c);
             st.pos++;
         }
     }
-    while (st.out.len && (last_out(&st) == ' ' || last_out(&st) == '\n'))
-        st.out.len--;
-    st.out.p[st.out.len] = '\0';
+    trim(out);
+    trim(hidden);
+}
+
+char *ss_html_split(const char *html, size_t len, size_t *outlen,
+                    char **hidden, size_t *hiddenlen)
+{
+    ss_buf out = SS_BUF_INIT, hid = SS_BUF_INIT;
+    convert(html ? html : "", html ? len : 0, 0, &out, &hid);
     if (outlen)
-        *outlen = st.out.len;
-    return ss_buf_steal(&st.out);
+        *outlen = out.len;
+    if (hiddenlen)
+        *hiddenlen = hid.len;
+    if (hidden)
+        *hidden = ss_buf_steal(&hid);
+    else
+        ss_buf_free(&hid);
+    return ss_buf_steal(&out);
+}
+
+char *ss_html_to_text(const char *html, size_t len, size_t *outlen)
+{
+    return ss_html_split(html, len, outlen, NULL, NULL);
 }

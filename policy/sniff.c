@@ -106,6 +106,78 @@ ssx_kind ssx_sniff(const unsigned char *data, size_t len,
     return looks_textual(data, len) ? SSX_TEXT : SSX_OTHER;
 }
 
+/* A header field name, then ':'. */
+static size_t field_name(const unsigned char *d, size_t n)
+{
+    size_t c = 0;
+    while (c < n && d[c] > ' ' && d[c] < 0x7F && d[c] != ':')
+        c++;
+    return c > 0 && c < n && d[c] == ':' ? c : 0;
+}
+
+static int common_field(const unsigned char *name, size_t n, int *key)
+{
+    static const char *const key_fields[] = { "from", "date", "message-id",
+        "received", "return-path", NULL };
+    static const char *const other_fields[] = { "to", "cc", "subject",
+        "mime-version", "reply-to", "sender", "content-type", NULL };
+    for (const char *const *f = key_fields; *f; f++)
+        if (strlen(*f) == n && strncasecmp((const char *)name, *f, n) == 0)
+            return *key = 1;
+    for (const char *const *f = other_fields; *f; f++)
+        if (strlen(*f) == n && strncasecmp((const char *)name, *f, n) == 0)
+            return 1;
+    return 0;
+}
+
+int ssx_looks_like_message(const unsigned char *d, size_t len)
+{
+    size_t n = len < 65536 ? len : 65536, i = 0, common = 0;
+    int key = 0;
+    if (starts(d, n, "From ", 5))
+        while (i < n && d[i++] != '\n')
+            ;
+    for (size_t first = i; i < n;) {
+        const unsigned char *e = memchr(d + i, '\n', n - i);
+        if (!e)
+            return 0;                   /* no blank line in sight */
+        size_t l = (size_t)(e - d) - i;
+        if (l && d[i + l - 1] == '\r')
+            l--;
+        if (l == 0)
+            return common >= 2 && key;
+        if (d[i] == ' ' || d[i] == '\t') {
+            if (i == first)
+                return 0;               /* a continuation needs a field */
+        } else {
+            size_t c = field_name(d + i, l);
+            if (c == 0)
+                return 0;
+            common += common_field(d + i, c, &key);
+        }
+        i = (size_t)(e - d) + 1;
+    }
+    return 0;
+}
+
+void ssx_size_words(size_t n, char *out, size_t outlen)
+{
+    if (n >= (1u << 20))
+        snprintf(out, outlen, "%zu MB", n >> 20);
+    else if (n >= 1024)
+        snprintf(out, outlen, "%zu KB", n >> 10);
+    else
+        snprintf(out, outlen, "%zu bytes", n);
+}
+
+void ssx_why_total(size_t limit, char *out, size_t outlen)
+{
+    char size[32];
+    ssx_size_words(limit, size, sizeof size);
+    snprintf(out, outlen, "the message's attachments expand to more than %s "
+             "in all", size);
+}
+
 void ssx_describe(const unsigned char *data, size_t len, const char *ctype,
                   char *out, size_t outlen)
 {

@@ -8,6 +8,9 @@
  *
  *   'T' u32 sublen, sub, u32 len, text          a text segment
  *   'S' u32 sublen, sub, u32 whylen, why, u8 unreadable
+ *   'U' u32 len, decimal                         decompressed bytes in all,
+ *                                               the message's earlier
+ *                                               attachments included
  *   'E' u8 failed                               end of output
  *
  * (u32 big-endian.) Anything else — a crash, a kill, a hang past the wall
@@ -38,6 +41,7 @@
 #define WHY_MISSING "the attachment could not be read safely (the reader program is missing)"
 #define WHY_BAD "the attachment could not be read safely (the reader gave a bad answer)"
 #define WHY_START "the attachment could not be read safely (the reader could not be started)"
+#define WHY_MSG_SLOW "the message took too long to check"
 
 /* ---- the worker's side: framing ---------------------------------------- */
 
@@ -83,6 +87,17 @@ void ssx_frame_out(ssx_out *o, int *fd)
     o->ctx = fd;
 }
 
+void ssx_frame_total(int fd, size_t total)
+{
+    char num[24];
+    int n = snprintf(num, sizeof num, "%zu", total);
+    ss_buf b = SS_BUF_INIT;
+    ss_buf_addc(&b, 'U');
+    put_str(&b, num, (size_t)n);
+    ss_write_all(fd, b.p, b.len);
+    ss_buf_free(&b);
+}
+
 void ssx_frame_end(int fd, int rc)
 {
     char end[2] = { 'E', rc < 0 ? 1 : 0 };
@@ -110,14 +125,38 @@ static int get_str(cursor *c, const char **s, size_t *n)
     return 0;
 }
 
-/* One frame to o; 1 at the end frame, 0 for more, -1 on a bad frame. */
-static int deliver(cursor *c, ssx_out *o)
+/* The worker's count of decompressed bytes. It may only grow: a count
+ * below what came before is a bad frame. */
+static int take_total(cursor *c, size_t *total)
+{
+    const char *s;
+    size_t n, v = 0;
+    if (get_str(c, &s, &n) < 0 || n == 0 || n > 20)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9' || v > (SIZE_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (size_t)(s[i] - '0');
+    }
+    if (v < *total)
+        return -1;
+    *total = v;
+    return 0;
+}
+
+/* One frame to o; 1 at the end frame, 0 for more, -1 on a bad frame.
+ * *told is set when the worker reported its byte count. */
+static int deliver(cursor *c, ssx_out *o, int *told)
 {
     const char *sub, *s;
     size_t sublen, n;
     char type = (char)*c->p++;
     if (type == 'E')
         return c->p < c->end ? 1 : -1;
+    if (type == 'U') {
+        *told = 1;
+        return take_total(c, &o->total);
+    }
     if ((type != 'T' && type != 'S') || get_str(c, &sub, &sublen) < 0 ||
         sublen > 4096 || get_str(c, &s, &n) < 0)
         return -1;
@@ -137,13 +176,13 @@ static int deliver(cursor *c, ssx_out *o)
 }
 
 /* All frames; 0 when the worker said it was done, -1 otherwise. */
-static int deliver_all(const ss_buf *b, ssx_out *o)
+static int deliver_all(const ss_buf *b, ssx_out *o, int *told)
 {
     if (b->len == 0)                  /* no output at all, not even 'E' */
         return -1;
     cursor c = { (const unsigned char *)b->p, (const unsigned char *)b->p + b->len };
     while (c.p < c.end) {
-        int r = deliver(&c, o);
+        int r = deliver(&c, o, told);
         if (r != 0)
             return r > 0 ? 0 : -1;
     }
@@ -253,19 +292,30 @@ static void fmt_size(char *out, size_t n)
     snprintf(out, 24, "%zu", n);
 }
 
+/* The wall clock for one worker: twice its CPU allowance and a second,
+ * or what is left of the message's time if that is less. *by_message is
+ * set when the message's clock is the one that binds. */
+static long wall_clock(const ss_attach_limits *lim, int *by_message)
+{
+    long own = (long)(lim->max_seconds ? lim->max_seconds : 1) * 2000L + 1000L;
+    *by_message = lim->wall_ms && lim->wall_ms < (unsigned long)own;
+    return *by_message ? (long)lim->wall_ms : own;
+}
+
 static const char *run_worker(const unsigned char *data, size_t len,
                               const char *name, const char *ctype,
                               const ss_attach_limits *lim, const char *path,
                               ssx_out *o)
 {
-    char a[6][24];
+    char a[7][24];
     fmt_size(a[0], lim->max_archive_bytes);
     fmt_size(a[1], lim->max_total_bytes);
     fmt_size(a[2], lim->max_archive_depth);
     fmt_size(a[3], lim->max_entries);
     fmt_size(a[4], lim->max_seconds);
     fmt_size(a[5], lim->max_memory);
-    char *argv[] = { (char *)path, a[0], a[1], a[2], a[3], a[4], a[5],
+    fmt_size(a[6], o->total);
+    char *argv[] = { (char *)path, a[0], a[1], a[2], a[3], a[4], a[5], a[6],
                      (char *)(name ? name : ""), (char *)(ctype ? ctype : ""), NULL };
     int in = input_fd(data, len), out[2] = { -1, -1 };
     if (in < 0 || pipe2(out, O_CLOEXEC) < 0) {
@@ -281,17 +331,44 @@ static const char *run_worker(const unsigned char *data, size_t len,
         return access(path, X_OK) == 0 ? WHY_START : WHY_MISSING;
     }
     ss_buf b = SS_BUF_INIT;
-    long wall = (long)(lim->max_seconds ? lim->max_seconds : 1) * 2000L + 1000L;
+    int by_message;
+    long wall = wall_clock(lim, &by_message);
     int r = collect(out[0], wall, 2 * (lim->max_total_bytes + len) + (1u << 20), &b);
     close(out[0]);
     if (r < 0)
         kill(pid, SIGKILL);
     const char *why = exit_reason(pid, r == -1);
+    if (why && r == -1 && by_message)
+        why = WHY_MSG_SLOW;
     if (!why && r == -2)
         why = WHY_BAD;
-    int ok = deliver_all(&b, o);      /* what it read before a failure counts */
+    size_t before = o->total;
+    int told = 0;
+    int ok = deliver_all(&b, o, &told);  /* what it read before a failure counts */
+    if (!told)                        /* it never said: count what went in */
+        o->total = before + len;
     ss_buf_free(&b);
     return why ? why : ok < 0 ? WHY_BAD : NULL;
+}
+
+static void not_read(const unsigned char *data, size_t len, const char *ctype,
+                     ssx_out *o)
+{
+    char what[72], why[128];
+    ssx_describe(data, len, ctype, what, sizeof what);
+    snprintf(why, sizeof why, "this kind of file is not read (%s)", what);
+    o->skip(o, "", why, 0);
+}
+
+/* MaxTotalBytes across the message: 0 if n more bytes fit. */
+static int over_total(const ss_attach_limits *lim, ssx_out *o, size_t n)
+{
+    if (o->total <= lim->max_total_bytes && n <= lim->max_total_bytes - o->total)
+        return 0;
+    char why[128];
+    ssx_why_total(lim->max_total_bytes, why, sizeof why);
+    o->skip(o, "", why, 1);
+    return 1;
 }
 
 void ssx_scan(const unsigned char *data, size_t len, const char *name,
@@ -303,6 +380,10 @@ void ssx_scan(const unsigned char *data, size_t len, const char *name,
     ssx_kind k = ssx_sniff(data, len, ctype, name);
     if (k == SSX_EMPTY)
         return;
+    if (k == SSX_OTHER) {
+        not_read(data, len, ctype, o);
+        return;
+    }
     if (k == SSX_TEXT) {              /* no parser risk: read here */
         ss_buf b = SS_BUF_INIT;
         ssx_text_decode(&b, data, len, charset);
@@ -310,13 +391,8 @@ void ssx_scan(const unsigned char *data, size_t len, const char *name,
         ss_buf_free(&b);
         return;
     }
-    if (k == SSX_OTHER) {
-        char what[72], why[128];
-        ssx_describe(data, len, ctype, what, sizeof what);
-        snprintf(why, sizeof why, "this kind of file is not read (%s)", what);
-        o->skip(o, "", why, 0);
+    if (over_total(lim, o, 1))        /* nothing left for a reader */
         return;
-    }
     const char *why = run_worker(data, len, name, ctype, lim, worker_path(worker), o);
     if (why)
         o->skip(o, "", why, 1);

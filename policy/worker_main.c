@@ -1,7 +1,10 @@
 /* safeshare-extract: reads one attachment from stdin and writes its text
  * as framed records on stdout (policy/worker.c describes the frames).
  *
- *   safeshare-extract ARCHIVE_BYTES TOTAL_BYTES DEPTH ENTRIES SECONDS MEMORY NAME TYPE
+ *   safeshare-extract ARCHIVE_BYTES TOTAL_BYTES DEPTH ENTRIES SECONDS MEMORY USED NAME TYPE
+ *
+ * USED is what the message's earlier attachments already decompressed:
+ * TOTAL_BYTES bounds the message, not one attachment.
  *
  * Started only by the milter or safesharectl. Before reading any input it
  * closes every inherited descriptor but 0-2 and limits itself: address
@@ -54,12 +57,12 @@ static int number(const char *s, size_t *out)
     return 0;
 }
 
-static int parse_args(int argc, char **argv, ss_attach_limits *lim)
+static int parse_args(int argc, char **argv, ss_attach_limits *lim, size_t *used)
 {
-    size_t v[6];
-    if (argc != 9)
+    size_t v[7];
+    if (argc != 10)
         return -1;
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 7; i++)
         if (number(argv[i + 1], &v[i]) < 0)
             return -1;
     lim->max_archive_bytes = v[0];
@@ -68,6 +71,8 @@ static int parse_args(int argc, char **argv, ss_attach_limits *lim)
     lim->max_entries = v[3];
     lim->max_seconds = (unsigned)v[4];
     lim->max_memory = v[5];
+    lim->wall_ms = 0;                /* the parent keeps the clock */
+    *used = v[6];
     return 0;
 }
 
@@ -92,9 +97,10 @@ static unsigned char *read_all(int fd, size_t max, size_t *len)
 int main(int argc, char **argv)
 {
     ss_attach_limits lim;
-    if (parse_args(argc, argv, &lim) < 0) {
+    size_t used;
+    if (parse_args(argc, argv, &lim, &used) < 0) {
         fprintf(stderr, "usage: safeshare-extract ARCHIVE_BYTES TOTAL_BYTES "
-                "DEPTH ENTRIES SECONDS MEMORY NAME TYPE < attachment\n");
+                "DEPTH ENTRIES SECONDS MEMORY USED NAME TYPE < attachment\n");
         return 2;
     }
     if (contain(&lim) < 0)
@@ -106,9 +112,11 @@ int main(int argc, char **argv)
     int out = 1;
     ssx_out o;
     ssx_frame_out(&o, &out);
-    const char *name = argv[7][0] ? argv[7] : NULL;
-    const char *ctype = argv[8][0] ? argv[8] : NULL;
+    o.total = used;
+    const char *name = argv[8][0] ? argv[8] : NULL;
+    const char *ctype = argv[9][0] ? argv[9] : NULL;
     int rc = ssx_read_any(data, len, "", name, ctype, &lim, 0, &o);
+    ssx_frame_total(out, o.total);
     ssx_frame_end(out, rc);
     free(data);
     return 0;

@@ -13,6 +13,7 @@ Needs root.  Run alone with:
 or via `make check-integration`.  SAFESHARE_MILTER=path overrides the binary.
 """
 
+import io
 import os
 import re
 import signal
@@ -20,6 +21,9 @@ import subprocess
 import sys
 import time
 import traceback
+import zipfile
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
 
 sys.dont_write_bytecode = True  # keep the source tree clean in VPATH builds
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -241,6 +245,87 @@ def t_oversize_insecure_refused(r):
     return bad, reply_diag(code, text) + reply_diag(code2, text2)
 
 
+def referral_docx():
+    """A Word referral form as Word writes it: the NHS number split across
+    two runs, so it is only seen if the document's XML is read as text."""
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    doc = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+           '<w:document %s><w:body>'
+           '<w:p><w:r><w:t>Early Help referral form</w:t></w:r></w:p>'
+           '<w:p><w:r><w:t xml:space="preserve">Child\'s NHS number: 943 47</w:t></w:r>'
+           '<w:r><w:rPr><w:b/></w:rPr><w:t>6 5919</w:t></w:r></w:p>'
+           '<w:p><w:r><w:t>Reason for referral: neglect concerns raised by the '
+           'class teacher; the child is known to children\'s social care.</w:t></w:r></w:p>'
+           '</w:body></w:document>' % w)
+    types = ('<?xml version="1.0" encoding="UTF-8"?>'
+             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+             '<Default Extension="xml" ContentType="application/xml"/>'
+             '<Override PartName="/word/document.xml" ContentType="application/'
+             'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+             '</Types>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", types)
+        z.writestr("word/document.xml", doc)
+    return buf.getvalue()
+
+
+def mail_with_attachment(to, subject, filename, data, maintype, subtype):
+    m = EmailMessage()
+    m["From"] = "Jo Smith <%s>" % SENDER
+    m["To"] = ", ".join(to)
+    m["Subject"] = subject
+    m["Message-ID"] = "<%s@stmarys.sch.uk>" % filename.replace(".", "-")
+    m.set_content("Hello,\n\nPlease see the attached.\n\nJo Smith\nSt Mary's Primary School\n")
+    m.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return m.as_bytes(policy=SMTP_POLICY)
+
+
+def t_docx_attachment_refused(r):
+    """The number is in a Word attachment, not the body: refused all the
+    same, and the reply says which attachment."""
+    before = len(r.lab.delivered())
+    raw = mail_with_attachment([INSECURE], "Referral form", "referral.docx",
+                               referral_docx(), "application",
+                               "vnd.openxmlformats-officedocument.wordprocessingml.document")
+    code, text = r.lab.send(SENDER, [INSECURE], raw)
+    bad = r.insecure_reply_problems(code, text, [INSECURE, 'attachment "referral.docx"'])
+    if r.wait_quiet() != before:
+        bad.append("something reached the sink")
+    return bad, reply_diag(code, text)
+
+
+def t_encrypted_zip_held(r):
+    """A password-protected ZIP cannot be checked: going to gmail.com it is
+    not sent (OnUnscannable, tempfail in this lab), the reply says which
+    attachment could not be checked and why, and so does the audit record."""
+    before = len(r.lab.delivered())
+    with open(os.path.join(pflab.testdata_dir(), "attach", "encrypted.zip"), "rb") as f:
+        data = f.read()
+    raw = mail_with_attachment([INSECURE], "Records", "records.zip", data,
+                               "application", "zip")
+    code, text = r.lab.send(SENDER, [INSECURE], raw)
+    bad = []
+    if code != 451 or "4.7.1" not in text:
+        bad.append("expected 451 4.7.1, got %d" % code)
+    if 'could not check attachment "records.zip"' not in text:
+        bad.append("reply does not say attachment \"records.zip\" could not be checked")
+    if "password-protected" not in text:
+        bad.append("reply does not say why (password-protected)")
+    if INSECURE not in text:
+        bad.append("reply does not name %s" % INSECURE)
+    if r.wait_quiet() != before:
+        bad.append("something reached the sink")
+    recs = [rec for rec in r.lab.audit_records()
+            if rec.get("message_id") == "records-zip@stmarys.sch.uk"]
+    if not recs or recs[-1].get("action") != "tempfail":
+        bad.append("no audit record with action tempfail for the message")
+    elif not any(u.get("location") == 'attachment "records.zip"' and u.get("unreadable")
+                 for u in recs[-1].get("unscanned", [])):
+        bad.append("the audit record does not list attachment \"records.zip\" as unreadable")
+    return bad, reply_diag(code, text)
+
+
 def t_killed_milter_tempfails(r):
     r.lab.kill_milter()
     before = len(r.lab.delivered())
@@ -315,6 +400,11 @@ CHECKS = [
     (t_spilled_body_scanned, "a 300 KB body spilled to disk is scanned to its end and refused"),
     (t_oversize_insecure_refused, "a message over MaxMessageSize to gmail.com is refused as "
                                   "too large to check; to nhs.net it is delivered"),
+    (t_docx_attachment_refused, "NHS number split across runs in a DOCX attachment to "
+                                "gmail.com refused 550 5.7.1 naming attachment \"referral.docx\""),
+    (t_encrypted_zip_held, "encrypted ZIP attachment to gmail.com not sent: 451 4.7.1 "
+                           "saying which attachment could not be checked and why; "
+                           "nothing delivered"),
     (t_killed_milter_tempfails, "with the milter killed (SIGKILL) the client gets "
                                 "4xx and nothing is delivered"),
     (t_config_check_good, "safeshare-milter -n accepts the lab config (exit 0)"),
@@ -334,8 +424,10 @@ def main():
         return 0 if "AM_TAP_AWK" in os.environ else 77
     print("1..%d" % len(CHECKS), flush=True)
     try:
+        # OnUnscannable tempfail: the encrypted-ZIP check reads the reply the
+        # sender gets; held mail (the default, quarantine) is t_quarantine's.
         lab = pflab.Lab(milter_conf="BodyMemoryMax 64K\nMaxMessageSize 1M\n"
-                                    "OnOversize reject\n").__enter__()
+                                    "OnOversize reject\nOnUnscannable tempfail\n").__enter__()
     except Exception as e:
         print("Bail out! lab did not start: %s" % str(e).splitlines()[0])
         for ln in str(e).splitlines()[1:]:

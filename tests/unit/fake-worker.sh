@@ -1,8 +1,8 @@
 #!/bin/sh
 # Stands in for safeshare-extract in tests/unit/test_worker: misbehaves the
-# way the attachment's name (argument 7) asks, so the parent's containment
+# way the attachment's name (argument 8) asks, so the parent's containment
 # can be tested without a test-only hook in the real worker.
-case "$7" in
+case "$8" in
 crash*) kill -SEGV $$ ;;
 hang*) exec /bin/sleep 60 ;;
 junk*) printf 'Xjunk' ;;

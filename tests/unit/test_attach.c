@@ -145,7 +145,7 @@ static void zip_bomb_stops(void **state)
     lim = (ss_attach_limits)SS_ATTACH_LIMITS_DEFAULT;
     lim.max_total_bytes = 2u << 20;
     read_fixture("bomb.zip", &lim, &c);
-    assert_string_equal(c.why[0], "the attachment expands to more than 2 MB");
+    assert_string_equal(c.why[0], "the message's attachments expand to more than 2 MB in all");
     col_free(&c);
 }
 
@@ -213,6 +213,30 @@ static void sniff_by_magic_then_type_then_name(void **state)
     assert_int_equal(ssx_sniff(txt, 0, NULL, NULL), SSX_EMPTY);
 }
 
+static int msg_like(const char *s)
+{
+    return ssx_looks_like_message((const unsigned char *)s, strlen(s));
+}
+
+static void saved_messages_recognised(void **state)
+{
+    (void)state;
+    assert_true(msg_like("From: a@b\nTo: c@d\nSubject: x\n\nbody"));
+    assert_true(msg_like("Received: from x\r\n\tby y\r\nDate: Mon\r\n"
+                         "Subject: s\r\n\r\n"));
+    assert_true(msg_like("From a@b Mon Sep  1 09:00:00 2025\nFrom: a@b\n"
+                         "Message-ID: <x@y>\n\n"));
+    /* fields, but none every mailer writes, or only one */
+    assert_false(msg_like("Name: Ann\nNHS: 943 476 5919\n\nnotes"));
+    assert_false(msg_like("Subject: x\nTo: y\n\nno sender or date"));
+    assert_false(msg_like("From: a@b\n\nonly one field"));
+    /* prose, a continuation first, no blank line */
+    assert_false(msg_like("Dear parent, From: me\nDate: today\n\n"));
+    assert_false(msg_like(" From: a@b\nDate: x\n\n"));
+    assert_false(msg_like("From: a@b\nDate: x\nSubject: y"));
+    assert_false(msg_like(""));
+}
+
 static void unknown_binary_not_read(void **state)
 {
     (void)state;
@@ -257,6 +281,7 @@ int main(void)
         cmocka_unit_test(zip_corrupt),
         cmocka_unit_test(zip_depth_and_entries),
         cmocka_unit_test(sniff_by_magic_then_type_then_name),
+        cmocka_unit_test(saved_messages_recognised),
         cmocka_unit_test(unknown_binary_not_read),
         cmocka_unit_test(xml_entities_and_cdata),
     };

@@ -1,5 +1,6 @@
 /* ss_html_to_text: what a reader sees, so digit groups split by markup
- * read as one number and hidden markup never hides real text. */
+ * read as one number and hidden markup never hides real text;
+ * ss_html_split: and, apart, what is delivered but not shown. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -85,6 +86,50 @@ static void hidden_content_dropped(void **state)
     expect_text("<SCRIPT type=x>a</SCRIPT >b<Style>c</STYLE>d", "bd");
 }
 
+static void expect_split(const char *html, const char *visible, const char *hidden)
+{
+    size_t n = 12345, hn = 12345;
+    char *h = NULL;
+    char *v = ss_html_split(html, strlen(html), &n, &h, &hn);
+    assert_string_equal(v, visible);
+    assert_int_equal(n, strlen(visible));
+    assert_string_equal(h, hidden);
+    assert_int_equal(hn, strlen(hidden));
+    free(v);
+    free(h);
+}
+
+/* What the recipient's mail program does not show is still delivered:
+ * kept apart, each piece on its own line, never joined to visible text. */
+static void hidden_text_kept_apart(void **state)
+{
+    (void)state;
+    expect_split("<html><head><title>Ref 943 476 5919</title></head>"
+                 "<body>hi</body></html>", "hi", "Ref 943 476 5919");
+    expect_split("a<!-- NHS <b>943</b>&nbsp;476 5919 -->b", "ab",
+                 "NHS 943\xc2\xa0" "476 5919");
+    expect_split("x<script>var n = '943 476 5919';</script>y", "xy",
+                 "var n = '943 476 5919';");
+    expect_split("<style>/* 943\n476 5919 */</style>z", "z", "/* 943 476 5919 */");
+    expect_split("<p>Dear parent</p><div style=\"color:red; DISPLAY : None\">NHS "
+                 "<span>943</span> 476 <div>5919</div></div><p>Thanks</p>",
+                 "Dear parent\nThanks", "NHS 943 476\n5919");
+    /* the reader sees 943 476 5919; the hidden 12 joins nothing */
+    expect_split("943 <span style=display:none>12</span>476 5919",
+                 "943 476 5919", "12");
+    expect_split("<!--943--><!--476-->v<!--5919-->", "v", "943\n476\n5919");
+    /* void and self-closing elements hide nothing after them */
+    expect_split("<img style=\"display:none\" src=x>seen<br style=display:none>"
+                 "too<span style=display:none/>end", "seen\ntooend", "");
+    /* Outlook's conditional comments hold markup; a head's comment is
+     * read once, as it is */
+    expect_split("<!--[if mso]><p>943</p><p>476</p><![endif]-->ok", "ok",
+                 "[if mso]>\n943\n476\n<![endif]");
+    expect_split("<head><!-- <b>1</b> --></head>ok", "ok", "<b>1</b>");
+    /* no </head>: <body> ends it, and the body is visible */
+    expect_split("<head><title>T</title><body>seen", "seen", "T");
+}
+
 /* Unclosed markup is read as text rather than swallowing the rest. */
 static void malformed_reads_as_text(void **state)
 {
@@ -130,7 +175,9 @@ static void hostile_input_is_linear(void **state)
 {
     (void)state;
     const size_t n = 200000;
-    const char *pats[] = { "<", "<a", "<!--", "&#", "<script>", "</", "<head>" };
+    const char *pats[] = { "<", "<a", "<!--", "&#", "<script>", "</", "<head>",
+                           "<!--<head>", "<head><!--x-->", "<b style=display:none>",
+                           "<p style=display:none>x</p>" };
     for (size_t k = 0; k < sizeof pats / sizeof pats[0]; k++) {
         size_t pl = strlen(pats[k]);
         char *in = malloc(n * pl + 1);
@@ -139,10 +186,14 @@ static void hostile_input_is_linear(void **state)
             memcpy(in + i * pl, pats[k], pl);
         in[n * pl] = '\0';
         size_t outlen;
-        char *t = ss_html_to_text(in, n * pl, &outlen);
+        char *hidden;
+        size_t hlen;
+        char *t = ss_html_split(in, n * pl, &outlen, &hidden, &hlen);
         assert_non_null(t);
         assert_true(outlen <= n * pl * 3);
+        assert_true(hlen <= n * pl * 3);
         free(t);
+        free(hidden);
         free(in);
     }
 }
@@ -156,6 +207,7 @@ int main(void)
         cmocka_unit_test(numeric_entities),
         cmocka_unit_test(not_entities_stay_literal),
         cmocka_unit_test(hidden_content_dropped),
+        cmocka_unit_test(hidden_text_kept_apart),
         cmocka_unit_test(malformed_reads_as_text),
         cmocka_unit_test(whitespace_collapses),
         cmocka_unit_test(empty_and_null),
