@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Watch safeshare-milter decide four sends, as a practitioner and a DSL would see them.
+"""Watch safeshare-milter decide five sends, as a practitioner and a DSL would see them.
 
 Starts a private Postfix on 127.0.0.1 with safeshare-milter in front of a
-sink (tests/integration/pflab.py), sends four messages from a school, and
+sink (tests/integration/pflab.py), sends five messages from a school, and
 for each prints what the sender's mail client is told, whether the mail
 arrived, and what the audit trail recorded.  Nothing leaves this machine.
 
@@ -20,6 +20,16 @@ SRCDIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(SRCDIR, "tests", "integration"))
 import pflab  # noqa: E402
+from t_postfix import mail_with_attachment, referral_docx  # noqa: E402
+
+DOCX = "vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def referral_form(rcpts):
+    """A referral form attached as a Word document, the number inside it."""
+    return mail_with_attachment(rcpts, "Referral form", "referral.docx",
+                                referral_docx(), "application", DOCX)
+
 
 SENDER = "j.smith@stmarys.sch.uk"
 SCENARIOS = [
@@ -31,6 +41,8 @@ SCENARIOS = [
      SENDER, ["hv.team@nhs.net", "sam.taylor.sw@gmail.com"], "safeguarding-nhs.eml"),
     ("No child data: the school newsletter to a parent's Gmail",
      "office@stmarys.sch.uk", ["parent.carer@gmail.com"], "newsletter.eml"),
+    ("A referral form attached as a Word document, to a personal Gmail",
+     SENDER, ["sam.taylor.sw@gmail.com"], referral_form),
 ]
 
 
@@ -53,7 +65,8 @@ def describe_finding(f):
 def show(lab, n, title, sender, rcpts, mail):
     delivered_before = len(lab.delivered())
     audit_before = len(lab.audit_records())
-    code, text = lab.send(sender, rcpts, pflab.load_mail(mail, to=rcpts))
+    raw = mail(rcpts) if callable(mail) else pflab.load_mail(mail, to=rcpts)
+    code, text = lab.send(sender, rcpts, raw)
     if code == 250:
         lab.wait_delivered(delivered_before + 1, timeout=10)
     else:
