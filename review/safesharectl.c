@@ -17,6 +17,8 @@ static void usage(FILE *f)
         "      list audit records that involve an identifier, without the log holding it\n"
         "  register check [FILE]\n"
         "      parse a register strictly and report it\n"
+        "  quarantine list|show|release|refuse|purge ...\n"
+        "      review held mail (safesharectl quarantine with no command for usage)\n"
         "  -c FILE   configuration (default %s); may also follow the command\n"
         "  -V        print the version\n", conf);
 }
@@ -59,6 +61,8 @@ int main(int argc, char **argv)
         return ss_ctl_audit(conf, argc - i, argv + i);
     if (!strcmp(cmd, "register"))
         return ss_ctl_register(conf, argc - i, argv + i);
+    if (!strcmp(cmd, "quarantine"))
+        return ss_ctl_quarantine(conf, argc - i, argv + i);
     fprintf(stderr, "safesharectl: unknown command %s\n", cmd);
     usage(stderr);
     return 2;
