@@ -81,8 +81,7 @@ static void on_keyword(void *ctx, size_t idx, size_t s, size_t e)
     c->kw[c->nkw++] = (ss_kwhit){ s, e, kw_set.p[idx].mask };
 }
 
-/* First keyword hit whose start is >= pos. */
-static size_t kw_lower_bound(const ss_segctx *c, size_t pos)
+size_t ss_kw_first(const ss_segctx *c, size_t pos)
 {
     size_t lo = 0, hi = c->nkw;
     while (lo < hi) {
@@ -98,11 +97,22 @@ static size_t kw_lower_bound(const ss_segctx *c, size_t pos)
 int ss_kw_near(const ss_segctx *c, unsigned mask, size_t s, size_t e)
 {
     size_t from = s > KW_WINDOW + KW_MAXLEN ? s - KW_WINDOW - KW_MAXLEN : 0;
-    for (size_t i = kw_lower_bound(c, from); i < c->nkw; i++) {
+    for (size_t i = ss_kw_first(c, from); i < c->nkw; i++) {
         const ss_kwhit *k = &c->kw[i];
         if (k->s > e + KW_WINDOW)
             break;
         if ((k->mask & mask) && k->e + KW_WINDOW >= s)
+            return 1;
+    }
+    return c->tab != NULL && ss_table_kw(c, mask, s);
+}
+
+int ss_kw_within(const ss_segctx *c, unsigned mask, unsigned without,
+                 size_t s, size_t e)
+{
+    for (size_t i = ss_kw_first(c, s); i < c->nkw && c->kw[i].s < e; i++) {
+        const ss_kwhit *k = &c->kw[i];
+        if ((k->mask & mask) && !(k->mask & without) && k->e <= e)
             return 1;
     }
     return 0;
@@ -111,7 +121,7 @@ int ss_kw_near(const ss_segctx *c, unsigned mask, size_t s, size_t e)
 int ss_demote_before(const ss_segctx *c, size_t s)
 {
     size_t from = s > DEMOTE_WINDOW + KW_MAXLEN ? s - DEMOTE_WINDOW - KW_MAXLEN : 0;
-    for (size_t i = kw_lower_bound(c, from); i < c->nkw && c->kw[i].s < s; i++) {
+    for (size_t i = ss_kw_first(c, from); i < c->nkw && c->kw[i].s < s; i++) {
         const ss_kwhit *k = &c->kw[i];
         if ((k->mask & SS_KW_DEMOTE) && k->e <= s && k->e + DEMOTE_WINDOW >= s)
             return 1;
@@ -205,12 +215,17 @@ void ss_detect_segment(const char *text, size_t len, size_t segidx,
     ss_sg_hits sg;
     memset(sg.seen, 0, sizeof sg.seen);
     uint64_t *digits = ss_digit_bits(nm.text, nm.len);
-    ss_segctx c = { .nm = &nm, .o = o, .seg = segidx, .sg = &sg, .digits = digits };
+    ss_table tab;
+    ss_table_find(&tab, nm.text, nm.len);
+    ss_segctx c = { .nm = &nm, .o = o, .seg = segidx, .sg = &sg, .digits = digits,
+                    .tab = tab.sep ? &tab : NULL };
     ss_phrase_scan(&kw_set, nm.text, nm.len, on_keyword, &c);
 
     ss_ten_cands tc = { 0 };
     ss_ten_scan(nm.text, nm.len, digits, o, &tc);
     emit_ten(&c, &tc, out);
+    if (c.tab)
+        ss_chi_table_detect(&c, out);
     ss_upn_detect(&c, out);
     ss_nino_detect(&c, out);
     ss_dob_detect(&c, out);
@@ -220,6 +235,7 @@ void ss_detect_segment(const char *text, size_t len, size_t segidx,
     free(tc.v);
     free(digits);
     free(c.kw);
+    ss_table_free(&tab);
     ss_norm_free(&nm);
 }
 

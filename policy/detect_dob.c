@@ -5,9 +5,11 @@
 #include "detect_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "checksum.h"
 
 typedef struct {
@@ -250,10 +252,33 @@ static int not_after(int y, int m, int d, const ss_detect_opts *o)
     return d <= o->ref_day;
 }
 
+/* The resolved date r as a child's DOB: y-m-d set when under 18 and not
+ * in the future (§7.3, §7.4). */
+static int child_date(const rawdate *r, const ss_detect_opts *o, int *y, int *m, int *d)
+{
+    return resolve(r, o, y, m, d) && not_after(*y, *m, *d, o) &&
+           ss_age_on(*y, *m, *d, o->ref_year, o->ref_month, o->ref_day) < 18;
+}
+
+static void add_dob(const ss_segctx *c, ss_findings *out, size_t s, size_t e,
+                    int y, int m, int d, int conf)
+{
+    const ss_detect_opts *o = c->o;
+    ss_finding *f = ss_finding_add(c, out, SS_T_DOB_CHILD, s, e);
+    snprintf(f->value, sizeof f->value, "%04d-%02d-%02d", y, m, d);
+    snprintf(f->redacted, sizeof f->redacted, "**/**/**** (age %d)",
+             ss_age_on(y, m, d, o->ref_year, o->ref_month, o->ref_day));
+    f->confidence = conf;
+    if (ss_demote_before(c, s)) {
+        f->confidence = ss_conf_step(f->confidence, -1);
+        f->flags |= SS_F_DEMOTED;
+    }
+}
+
 void ss_dob_detect(const ss_segctx *c, ss_findings *out)
 {
     txt x = { c->nm->text, c->nm->len };
-    const ss_detect_opts *o = c->o;
+    size_t labelled_from = out->n;
     size_t done = 0;   /* regex finditer: matches do not overlap */
     for (size_t h = 0; h < c->nkw; h++) {
         const ss_kwhit *k = &c->kw[h];
@@ -264,17 +289,73 @@ void ss_dob_detect(const ss_segctx *c, ss_findings *out)
             continue;
         done = r.end;
         int y, m, d;
-        if (!resolve(&r, o, &y, &m, &d) || !not_after(y, m, d, o) ||
-            ss_age_on(y, m, d, o->ref_year, o->ref_month, o->ref_day) >= 18)
-            continue;
-        ss_finding *f = ss_finding_add(c, out, SS_T_DOB_CHILD, k->s, r.end);
-        snprintf(f->value, sizeof f->value, "%04d-%02d-%02d", y, m, d);
-        snprintf(f->redacted, sizeof f->redacted, "**/**/**** (age %d)",
-                 ss_age_on(y, m, d, o->ref_year, o->ref_month, o->ref_day));
-        f->confidence = SS_CONF_HIGH;
-        if (ss_demote_before(c, k->s)) {
-            f->confidence = ss_conf_step(f->confidence, -1);
-            f->flags |= SS_F_DEMOTED;
-        }
+        if (child_date(&r, c->o, &y, &m, &d))
+            add_dob(c, out, k->s, r.end, y, m, d, SS_CONF_HIGH);
     }
+    if (c->tab)
+        ss_dob_table_detect(c, out, labelled_from);
+}
+
+typedef struct {
+    const ss_segctx *c;
+    ss_findings *out;
+    size_t next, until;   /* labelled findings not yet passed: [next, until) */
+} dob_walk;
+
+/* A labelled finding already covers original [o, o + n)? Cells come in
+ * text order, as do the labelled findings, so one pointer walks both. */
+static int labelled(dob_walk *w, size_t o, size_t n)
+{
+    const ss_findings *f = w->out;
+    while (w->next < w->until && f->v[w->next].off + f->v[w->next].len <= o)
+        w->next++;
+    for (size_t i = w->next; i < w->until && f->v[i].off < o + n; i++)
+        if (f->v[i].type == SS_T_DOB_CHILD)
+            return 1;
+    return 0;
+}
+
+/* Midnight after a date, as database exports and Excel's ISO cells write
+ * a date: [T ]00:00[:00[.000]][Z]. True when it runs exactly to e. */
+static int midnight(const char *t, size_t i, size_t e)
+{
+    static const char *const forms[] = { "00:00", "00:00:00", "00:00:00.000", NULL };
+    if (i >= e || (t[i] != 'T' && t[i] != ' '))
+        return 0;
+    i++;
+    if (i < e && t[e - 1] == 'Z')
+        e--;
+    for (int k = 0; forms[k]; k++)
+        if (e - i == strlen(forms[k]) && memcmp(t + i, forms[k], e - i) == 0)
+            return 1;
+    return 0;
+}
+
+/* A cell that is a date and nothing else. */
+static void on_dob_cell(void *ctx, size_t col, size_t s, size_t e)
+{
+    dob_walk *w = ctx;
+    (void)col;
+    txt x = { w->c->nm->text, e };
+    rawdate r;
+    int y, m, d;
+    if (!date_at(&x, s, &r) || (r.end != e && !midnight(x.t, r.end, e)) ||
+        !child_date(&r, w->c->o, &y, &m, &d))
+        return;
+    size_t o, n;
+    ss_norm_span(w->c->nm, s, e, &o, &n);
+    if (!labelled(w, o, n))
+        add_dob(w->c, w->out, s, e, y, m, d, SS_CONF_MEDIUM);
+}
+
+void ss_dob_table_detect(const ss_segctx *c, ss_findings *out, size_t labelled_from)
+{
+    unsigned char *cols = ss_xcalloc(c->tab->ncols, 1);
+    int any = 0;
+    for (size_t k = 0; k < c->tab->ncols; k++)
+        any |= cols[k] = (unsigned char)ss_table_hdr_dob(c, k);
+    dob_walk w = { c, out, labelled_from, out->n };
+    if (any)
+        ss_table_cells(c, cols, on_dob_cell, &w);
+    free(cols);
 }

@@ -99,18 +99,74 @@ extern const ss_phrase ss_sg_terms[];
 extern const size_t ss_sg_nterms;
 void ss_sg_hit(ss_sg_hits *h, size_t term, size_t s, size_t e);
 
+/* ---- tables (detect_table.c, spec §10, §7.5, §2) ----------------------
+ * A segment that is a CSV file or a sheet: rows on lines, cells split by
+ * TAB or by commas. Spans are offsets in the normalised text. */
+typedef struct {
+    size_t s, e;
+} ss_span;
+
+typedef struct {
+    char sep;                     /* '\t' or ','; 0: not a table */
+    const char *t;
+    size_t len;
+    size_t hs, he;                /* the header line */
+    ss_span *hdr;                 /* its cells, trimmed */
+    size_t ncols;
+    size_t *lines, nlines;        /* data line starts, built on first use */
+    int indexed;
+    /* where the last ss_table_locate stopped, to go on from there */
+    int cur_ok, cur_q;
+    size_t cur_line, cur_pos, cur_col;
+    /* keyword types in each header cell, and in row row_line (ss_table_kw) */
+    unsigned *hdr_mask;
+    unsigned row_mask;
+    size_t row_line;
+    int row_ok;
+} ss_table;
+
+/* Recognise a table in normalised text (tb->sep == 0 when it is not one). */
+void ss_table_find(ss_table *tb, const char *t, size_t len);
+void ss_table_free(ss_table *tb);
+/* The data row [*ls, *le) and column of pos; 0 when pos is not in a data
+ * row. Cheapest when asked in increasing pos. */
+int ss_table_locate(ss_table *tb, size_t pos, size_t *ls, size_t *le, size_t *col);
+
 typedef struct {
     const ss_norm *nm;
     const ss_detect_opts *o;
     size_t seg;
+    ss_table *tab;                /* NULL unless the segment is a table */
     ss_sg_hits *sg;               /* filled by the same scan as the keywords */
     const uint64_t *digits;       /* ss_digit_bits of the normalised text */
     ss_kwhit *kw;                 /* sorted by s */
     size_t nkw, kwcap;
 } ss_segctx;
 
-/* A keyword of any type in mask within 300 characters of [s, e). */
+/* A keyword of any type in mask within 300 characters of [s, e), or in a
+ * table, in the header cell of its column or anywhere in its row. */
 int ss_kw_near(const ss_segctx *c, unsigned mask, size_t s, size_t e);
+/* The first keyword hit starting at or after pos. */
+size_t ss_kw_first(const ss_segctx *c, size_t pos);
+/* A keyword hit inside [s, e) with a type in mask and none in without. */
+int ss_kw_within(const ss_segctx *c, unsigned mask, unsigned without,
+                 size_t s, size_t e);
+
+/* Table rules on the keyword hits (detect_table.c). */
+/* A keyword of mask in pos's column header or row. */
+int ss_table_kw(const ss_segctx *c, unsigned mask, size_t pos);
+/* Column col is headed by a DOB label (§7.5): "DOB", "Pupil date of birth",
+ * "D.O.B (dd/mm/yyyy)". */
+int ss_table_hdr_dob(const ss_segctx *c, size_t col);
+/* Column col's header holds a keyword of mask and none of without. */
+int ss_table_hdr_kw(const ss_segctx *c, size_t col, unsigned mask, unsigned without);
+/* Every non-empty data cell (trimmed) of the columns k with cols[k] set,
+ * in text order; cols has c->tab->ncols entries. */
+typedef void (*ss_table_cell_cb)(void *ctx, size_t col, size_t s, size_t e);
+void ss_table_cells(const ss_segctx *c, const unsigned char *cols,
+                    ss_table_cell_cb cb, void *ctx);
+/* The table rules' findings: 9-digit cells under a CHI header (§2). */
+void ss_chi_table_detect(const ss_segctx *c, ss_findings *out);
 /* A telephone/commercial label ending within 20 characters before s. */
 int ss_demote_before(const ss_segctx *c, size_t s);
 /* Step a confidence level by delta levels, clamped to LOW..HIGH. */
@@ -217,6 +273,9 @@ void ss_nino_detect(const ss_segctx *c, ss_findings *out);  /* §6 */
 /* §7: labelled dates of birth under 18; labels come from the keyword hits
  * carrying SS_KW_BIT(SS_T_DOB_CHILD). */
 void ss_dob_detect(const ss_segctx *c, ss_findings *out);
+/* §7.5/§10 in a table: each child's date filling a cell of a DOB-headed
+ * column, MEDIUM ("DOB column header only"); called by ss_dob_detect. */
+void ss_dob_table_detect(const ss_segctx *c, ss_findings *out, size_t labelled_from);
 
 /* ---- context signals ---------------------------------------------------*/
 /* §9.1: distinct-term score of normalised text; names of the scoring terms

@@ -103,56 +103,74 @@ static void on_term(void *ctx, size_t idx, size_t s, size_t e)
     ss_sg_hit(ctx, idx, s, e);
 }
 
-/* Append the term text at t[s, e) to why, whitespace runs as one space. */
-static void add_term(char *why, size_t whylen, size_t *w, const char *t,
-                     size_t s, size_t e)
+/* The term t[s, e) as shown: any whitespace byte as a space. */
+static void put_term(char *why, size_t *w, const char *t, size_t s, size_t e)
 {
-    const char *sep = *w > 0 && why[*w - 1] != ' ' ? ", " : "";
-    for (; *sep && *w + 1 < whylen; sep++)
-        why[(*w)++] = *sep;
-    for (size_t i = s; i < e && *w + 1 < whylen; i++) {
-        char ch = ss_is_space((unsigned char)t[i]) ? ' ' : t[i];
-        why[(*w)++] = ch;
-    }
-    why[*w] = '\0';
+    for (size_t i = s; i < e; i++)
+        why[(*w)++] = ss_is_space((unsigned char)t[i]) ? ' ' : t[i];
 }
 
-/* The score from collected hits (consumes h). */
-static int score_hits(ss_sg_hits *hp, const char *t, size_t len, char *why, size_t whylen,
+#define ELLIPSIS "\xe2\x80\xa6"   /* U+2026: terms were left out */
+
+/* "score N: term, term" with the terms in text order. A term is shown
+ * whole or not at all; when some do not fit, the ones that do are kept
+ * and the list ends with ", …" (or is just "…"). */
+static void write_why(char *why, size_t whylen, int score, const char *t,
+                      const size_t *order, size_t n, const ss_sg_hits *h)
+{
+    size_t w = (size_t)snprintf(why, whylen, "score %d: ", score);
+    if (w >= whylen)
+        return;
+    size_t total = w;
+    for (size_t k = 0; k < n; k++)
+        total += (k ? 2 : 0) + (h->e[order[k]] - h->s[order[k]]);
+    size_t more_len = sizeof ", " ELLIPSIS - 1;
+    if (total >= whylen && w + more_len >= whylen)
+        return;   /* no room to say anything: "score N: " alone */
+    size_t room = total < whylen ? whylen - 1 : whylen - 1 - more_len;
+    size_t shown = 0;
+    for (size_t k = 0; k < n && room > w; k++) {
+        size_t s = h->s[order[k]], e = h->e[order[k]];
+        size_t need = (shown ? 2 : 0) + (e - s);
+        if (w + need > room)
+            continue;   /* a later, shorter term may still fit */
+        if (shown++)
+            why[w++] = ',', why[w++] = ' ';
+        put_term(why, &w, t, s, e);
+    }
+    if (shown < n) {
+        const char *more = shown ? ", " ELLIPSIS : ELLIPSIS;
+        memcpy(why + w, more, strlen(more));
+        w += strlen(more);
+    }
+    why[w] = '\0';
+}
+
+/* The score from collected hits. */
+static int score_hits(const ss_sg_hits *h, const char *t, size_t len, char *why, size_t whylen,
                       size_t *first_s, size_t *first_e)
 {
-    ss_sg_hits h = *hp;
     int score = 0;
     size_t fs = len, fe = len;
+    size_t order[NTERMS], n = 0;
     for (size_t i = 0; i < NTERMS; i++) {
-        if (!h.seen[i])
+        if (!h->seen[i])
             continue;
         score += (int)ss_sg_terms[i].mask;
-        if (h.s[i] < fs) {
-            fs = h.s[i];
-            fe = h.e[i];
+        if (h->s[i] < fs) {
+            fs = h->s[i];
+            fe = h->e[i];
         }
+        /* insertion sort by position: a handful of terms at most */
+        size_t k = n++;
+        for (; k > 0 && h->s[order[k - 1]] > h->s[i]; k--)
+            order[k] = order[k - 1];
+        order[k] = i;
     }
     if (first_s)
         *first_s = fs, *first_e = fe;
-    if (why && whylen > 0) {
-        size_t w = (size_t)snprintf(why, whylen, "score %d: ", score);
-        if (w >= whylen)
-            w = whylen - 1;
-        /* terms in the order they appear in the text */
-        size_t last = 0;
-        for (;;) {
-            size_t best = NTERMS;
-            for (size_t i = 0; i < NTERMS; i++)
-                if (h.seen[i] && h.s[i] >= last && (best == NTERMS || h.s[i] < h.s[best]))
-                    best = i;
-            if (best == NTERMS)
-                break;
-            add_term(why, whylen, &w, t, h.s[best], h.e[best]);
-            h.seen[best] = 0;
-            last = h.s[best];
-        }
-    }
+    if (why && whylen > 0)
+        write_why(why, whylen, score, t, order, n, h);
     return score;
 }
 

@@ -80,7 +80,8 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-static uint64_t digest_findings(uint64_t h, const ss_findings *f)
+/* sg_why = 0 leaves out the sg_context reason text (see GOLDEN_DIGEST). */
+static uint64_t digest_findings(uint64_t h, const ss_findings *f, int sg_why)
 {
     for (size_t i = 0; i < f->n; i++) {
         const ss_finding *x = &f->v[i];
@@ -88,7 +89,8 @@ static uint64_t digest_findings(uint64_t h, const ss_findings *f)
                             x->seg, x->off, x->len };
         h = fnv(h, row, sizeof row);
         h = fnv(h, x->value, strlen(x->value));
-        h = fnv(h, x->redacted, strlen(x->redacted));
+        if (sg_why || x->type != SS_T_SG)
+            h = fnv(h, x->redacted, strlen(x->redacted));
     }
     int s[2] = { f->sg_score, f->has_marking };
     return fnv(h, s, sizeof s);
@@ -102,11 +104,13 @@ static ss_detect_opts opts(void)
     return o;
 }
 
-/* nseg segments of random length up to maxlen; digest of all findings. */
-static uint64_t run(size_t nseg, size_t maxlen, FILE *dump, size_t *nfound)
+/* nseg segments of random length up to maxlen; digest of all findings
+ * (*nowhy: the same without the sg_context reason text). */
+static uint64_t run(size_t nseg, size_t maxlen, FILE *dump, size_t *nfound, uint64_t *nowhy)
 {
     ss_detect_opts o = opts();
     uint64_t h = 14695981039346656037ull;
+    *nowhy = h;
     rng = 88172645463325252ull;
     *nfound = 0;
     for (size_t s = 0; s < nseg; s++) {
@@ -115,7 +119,8 @@ static uint64_t run(size_t nseg, size_t maxlen, FILE *dump, size_t *nfound)
         ss_findings f = { 0 };
         ss_detect_segment(b.p, b.len, s, &o, &f);
         ss_detect_grade(&f);
-        h = digest_findings(h, &f);
+        h = digest_findings(h, &f, 1);
+        *nowhy = digest_findings(*nowhy, &f, 0);
         *nfound += f.n;
         for (size_t i = 0; dump && i < f.n; i++) {
             const ss_finding *x = &f.v[i];
@@ -130,18 +135,28 @@ static uint64_t run(size_t nseg, size_t maxlen, FILE *dump, size_t *nfound)
     return h;
 }
 
-/* Recorded with the reference (pre-fast-path) implementation. */
-#define GOLDEN_DIGEST 0xc3897b44f15c5ecdull
+/* GOLDEN_NOWHY was recorded with the reference (pre-fast-path)
+ * implementation (its full digest was 0xc3897b44f15c5ecd): every field of
+ * every finding but the sg_context reason text, which since then ends on a
+ * whole term with "…" instead of being cut at 47 bytes. GOLDEN_DIGEST has
+ * everything, recorded when the reason text changed. The table rules
+ * (detect_table.c) find 3 of these 300 segments tabular (a line with a tab
+ * or comma and a next line with as many), and give them the same findings:
+ * the values did not move for them. */
+#define GOLDEN_NOWHY 0x28500f6ecaef46ebull
+#define GOLDEN_DIGEST 0x7142de98894c318aull
 #define GOLDEN_COUNT 2064u
 
 static void golden_digest(void **state)
 {
     (void)state;
     size_t n;
-    uint64_t h = run(300, 4000, NULL, &n);
-    if (GOLDEN_DIGEST == 0)
-        fprintf(stderr, "# digest 0x%016llxull count %zu\n", (unsigned long long)h, n);
+    uint64_t nowhy, h = run(300, 4000, NULL, &n, &nowhy);
+    if (GOLDEN_DIGEST == 0 || GOLDEN_NOWHY == 0)
+        fprintf(stderr, "# digest 0x%016llxull nowhy 0x%016llxull count %zu\n",
+                (unsigned long long)h, (unsigned long long)nowhy, n);
     assert_int_equal(n, GOLDEN_COUNT);
+    assert_true(nowhy == GOLDEN_NOWHY);
     assert_true(h == GOLDEN_DIGEST);
 }
 
@@ -249,7 +264,7 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--dump") == 0) {
         size_t n;
-        uint64_t h = run((size_t)atol(argv[2]), 40000, stdout, &n);
+        uint64_t nowhy, h = run((size_t)atol(argv[2]), 40000, stdout, &n, &nowhy);
         printf("digest %016llx count %zu\n", (unsigned long long)h, n);
         return 0;
     }

@@ -67,11 +67,49 @@ static void test_finding(void **state)
     ss_findings_free(&f);
 }
 
+static const char *why_of(const char *s, ss_findings *f)
+{
+    ss_detect_opts o = opts();
+    memset(f, 0, sizeof *f);
+    ss_detect_segment(s, strlen(s), 0, &o, f);
+    return f->n == 1 ? f->v[0].redacted : "";
+}
+
+/* The reason names whole terms: cut at a term, "…" when some are left out. */
+static void test_why_whole_terms(void **state)
+{
+    (void)state;
+    ss_findings f;
+    assert_string_equal(why_of("child protection plan, social worker, neglect, early help", &f),
+                        "score 5: child protection plan, neglect, \xe2\x80\xa6");
+    ss_findings_free(&f);
+    /* a later, shorter term that still fits is kept, in text order */
+    assert_string_equal(why_of("child protection plan, local authority designated officer,"
+                               " LAC", &f),
+                        "score 5: child protection plan, LAC, \xe2\x80\xa6");
+    ss_findings_free(&f);
+    /* exactly full: nothing left out, no ellipsis */
+    assert_string_equal(why_of("child protection medical, safeguarding", &f),
+                        "score 3: child protection medical, safeguarding");
+    assert_int_equal(strlen(f.v[0].redacted), 47);
+    ss_findings_free(&f);
+    /* a first term too long to show with the ellipsis gives way */
+    assert_string_equal(why_of("local authority designated officer, inter-agency referral "
+                               "discussion", &f),
+                        "score 4: inter-agency referral discussion, \xe2\x80\xa6");
+    ss_findings_free(&f);
+    assert_string_equal(why_of("inter-agency referral discussion, local authority designated "
+                               "officer, child protection investigations", &f),
+                        "score 6: inter-agency referral discussion, \xe2\x80\xa6");
+    ss_findings_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_terms),
         cmocka_unit_test(test_finding),
+        cmocka_unit_test(test_why_whole_terms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
