@@ -2,6 +2,7 @@
 # The whole test suite: install, build with warnings as errors (gcc and
 # clang), unit tests,
 # the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
+# the accuracy targets over the labelled corpus,
 # and the integration tests against a real Postfix on loopback (root).
 # Ends with one line: "N passed, N failed".
 set -u
@@ -48,6 +49,17 @@ suite "unit tests (clang -Werror)" "$top/_build-clang" check --enable-werror CC=
 suite "unit tests (ASan+UBSan)" "$top/_build-san" check --enable-werror \
     CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
     LDFLAGS="-fsanitize=address,undefined"
+# The accuracy targets of issue 3 over the whole labelled corpus (714
+# messages): recall 100%, false positives under 0.5%, no crash or hang.
+echo "== accuracy (labelled corpus, real engine)"
+if make -s -C "$top/_build" accuracy ACCURACY_FLAGS=--check >"$top/_build/accuracy.out" 2>&1; then
+    passed=$((passed + 1))
+    grep -E "^OVERALL|^Crashes" "$top/_build/accuracy.out"
+else
+    failed=$((failed + 1))
+    tail -30 "$top/_build/accuracy.out"
+fi
+
 if [ "$(id -u)" = 0 ]; then
     rm -f "$top/_build/test-suite.log"
     make -s -C "$top/_build" check-integration >"$top/_build/check-integration.out" 2>&1 || true
