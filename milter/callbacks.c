@@ -319,6 +319,9 @@ static sfsistat on_eom(SMFICTX *ctx)
         log_decision(q, &r, r.v.action);
         s = unheld ? internal_error(ctx, m, q, "the quarantine store could not keep the message")
                    : apply(ctx, q, m, &r, released);
+        /* Held and recorded: now the sender and the DSL may be told. */
+        if (!unheld && r.v.action == SS_ACT_QUARANTINE)
+            ss_hold_notify(m->st->cfg, m->st->notes, &r, q);
     }
     ss_result_free(&r);
     end_message(c);

@@ -1,5 +1,6 @@
 #include "hold.h"
 #include "log.h"
+#include "notifyq.h"
 #include "qmeta.h"
 #include "quarantine.h"
 #include "release.h"
@@ -55,6 +56,46 @@ int ss_hold_put(const ss_config *c, const ss_result *r, const char *sender,
     ss_buf_free(&summary);
     free(insecure);
     return rc;
+}
+
+static void queue_notice(const ss_config *c, const ss_notify_templates *t, ss_note_kind k,
+                         const ss_note *n, const char *qid)
+{
+    const char *to[2];
+    size_t nto = ss_notify_recipients(c, k, n, NULL, to);
+    if (nto == 0)
+        return;
+    ss_buf msg = SS_BUF_INIT;
+    char label[64];
+    ss_notify_render(c, t, k, n, to, nto, &msg);
+    snprintf(label, sizeof label, "%s %s", ss_note_name(k), n->reference);
+    if (ss_notifyq_push(c->release_submit_url, c->notify_from, to, nto, msg.p, msg.len,
+                        label) != 0)
+        ss_log(SS_LOG_WARNING, "%s: ref=%s notice %s to <%s> not sent: %d notices already "
+               "waiting", qid, n->reference, ss_note_name(k), to[0], SS_NOTIFYQ_MAX);
+    ss_buf_free(&msg);
+}
+
+void ss_hold_notify(const ss_config *c, const ss_notify_templates *t, const ss_result *r,
+                    const char *qid)
+{
+    if (!t || !c->notify_from)
+        return;
+    const char **insecure = ss_xcalloc(r->nparties + 1, sizeof *insecure);
+    size_t n = 0;
+    for (size_t i = 1; i < r->nparties; i++)
+        if (!r->parties[i].m.secure)
+            insecure[n++] = r->parties[i].address;
+    ss_buf summary = SS_BUF_INIT;
+    ss_qmeta_summary(r, &summary);
+    ss_note note = {
+        .reference = r->v.reference, .sender = r->nparties ? r->parties[0].address : "",
+        .recipients = insecure, .nrecipients = n, .found = summary.p, .received = time(NULL),
+    };
+    queue_notice(c, t, SS_NOTE_HELD, &note, qid);
+    queue_notice(c, t, SS_NOTE_WAITING, &note, qid);
+    ss_buf_free(&summary);
+    free(insecure);
 }
 
 void ss_released_free(ss_released *rel)

@@ -9,12 +9,20 @@
 #include "config.h"
 #include "engine.h"
 #include "msgbuf.h"
+#include "notify.h"
 
 /* Store the message (memory or spilled file) in QuarantineDir with the
  * audit record as its metadata. 0 once the store has it on disk, else -1
  * with err: the caller must then not tell the MTA to discard it. */
 int ss_hold_put(const ss_config *c, const ss_result *r, const char *sender,
                 ss_msgbuf *body, char *err, size_t errlen);
+
+/* After ss_hold_put succeeded and the decision is recorded: queue the
+ * sender's "held" notice and the DSL's "waiting" notice (policy/notify.h)
+ * for the background sender. Never fails the message: a notice that
+ * cannot be queued is logged with the queue id. */
+void ss_hold_notify(const ss_config *c, const ss_notify_templates *t, const ss_result *r,
+                    const char *qid);
 
 /* A release that was honoured: the reference it released and the
  * reviewer's recorded name and reason. */

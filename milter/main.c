@@ -5,9 +5,11 @@
 #include "config.h"
 #include "extract.h"
 #include "log.h"
+#include "notifyq.h"
 #include "socket.h"
 #include "state.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -155,6 +157,8 @@ int main(int argc, char **argv)
         return 1;
     }
     ss_extract_global_init();
+    /* Before any thread: notices and nothing else use libcurl here. */
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     if (smfi_register(ss_filter) != MI_SUCCESS || open_socket(st->cfg, err, sizeof err) != 0
         || drop_privileges(st->cfg->user, err, sizeof err) != 0) {
         fprintf(stderr, "safeshare-milter: %s\n", err);
@@ -184,8 +188,12 @@ int main(int argc, char **argv)
 
     ss_log(SS_LOG_NOTICE, "safeshare-milter %s starting on %s (register serial %llu)",
            PACKAGE_VERSION, st->cfg->socket, ss_register_serial(st->reg));
+    if (ss_config_uses_quarantine(st->cfg) && !st->cfg->notify_from)
+        ss_log(SS_LOG_WARNING, "NotifyFrom is not set: nobody will be told when a message "
+               "is held (see NOTICES in safeshare.conf(5))");
     int rc = smfi_main();
     ss_log(SS_LOG_NOTICE, "safeshare-milter stopping");
+    ss_notifyq_drain(5);
     if (st->cfg->pid_file)
         unlink(st->cfg->pid_file);
     return rc == MI_SUCCESS ? 0 : 1;

@@ -13,6 +13,7 @@ static ss_state *current;
 static void state_free(ss_state *s)
 {
     ss_audit_close(s->audit);
+    ss_notify_free(s->notes);
     ss_register_free(s->reg);
     ss_config_free(s->cfg);
     free(s);
@@ -28,6 +29,8 @@ ss_state *ss_state_load(const char *conf_path, int open_audit, char *err, size_t
     if (ss_config_check_quarantine(s->cfg, err, errlen) != 0)
         goto fail;
     if (ss_register_load(s->cfg->register_path, &s->reg, err, errlen) != 0)
+        goto fail;
+    if (!(s->notes = ss_notify_load(s->cfg, err, errlen)))
         goto fail;
     /* The store is made (or checked) as the user that will write to it. */
     if (open_audit && ss_config_uses_quarantine(s->cfg)

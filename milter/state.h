@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "config.h"
+#include "notify.h"
 #include "register.h"
 
 typedef struct {
@@ -14,9 +15,11 @@ typedef struct {
     ss_config *cfg;
     ss_register *reg;
     ss_audit *audit;
+    ss_notify_templates *notes;  /* the notices about held mail */
 } ss_state;
 
-/* Build a snapshot from a config file: config, register, audit log.
+/* Build a snapshot from a config file: config, register, notice
+ * templates, audit log.
  * open_audit = 0 for `-n` (check only). NULL with err on any problem. */
 ss_state *ss_state_load(const char *conf_path, int open_audit, char *err, size_t errlen);
 /* Install s as current (takes the caller's reference). */

@@ -47,6 +47,8 @@ static const keydef keys[] = {
     { "ReleaseSubmitURL",    K_SMTPURL, F(release_submit_url), 0, 0 },
     { "NotifyFrom",          K_STR,    F(notify_from), 0, 0 },
     { "DSLAddress",          K_STR,    F(dsl_address), 0, 0 },
+    { "DSLDeputyAddress",    K_STR,    F(dsl_deputy_address), 0, 0 },
+    { "NotifyTemplateDir",   K_PATH,   F(notify_template_dir), 0, 0 },
     { "OnInsecure",          K_ACTION, F(on_insecure), 0, A_NOACC },
     { "OnInsecureUncertain", K_ACTION, F(on_insecure_uncertain), 0, A_ALL },
     { "OnInternalError",     K_ACTION, F(on_internal_error), 0, A_ALL },

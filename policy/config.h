@@ -36,6 +36,8 @@ typedef struct ss_config {
     char *release_submit_url;  /* smtp://host:port where released mail goes */
     char *notify_from;         /* envelope and From: of safeshare's notices */
     char *dsl_address;         /* where the DSL is told mail is waiting */
+    char *dsl_deputy_address;  /* also gets the reminders (policy/notify.h) */
+    char *notify_template_dir; /* files here override the built-in notices */
     /* outcomes */
     ss_action on_insecure;
     ss_action on_insecure_uncertain;

@@ -162,6 +162,13 @@ static size_t read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 int ss_release_submit(const char *url, const char *sender, const char *const *rcpts,
                       size_t nrcpts, const char *msg, size_t len, char *err, size_t errlen)
 {
+    return ss_release_submit_timed(url, sender, rcpts, nrcpts, msg, len, 15, 300, err, errlen);
+}
+
+int ss_release_submit_timed(const char *url, const char *sender, const char *const *rcpts,
+                            size_t nrcpts, const char *msg, size_t len, long connect_secs,
+                            long total_secs, char *err, size_t errlen)
+{
     CURL *c = curl_easy_init();
     if (!c) {
         snprintf(err, errlen, "could not start an SMTP client");
@@ -183,8 +190,8 @@ int ss_release_submit(const char *url, const char *sender, const char *const *rc
     curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
     curl_easy_setopt(c, CURLOPT_READDATA, &u);
     curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 300L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, connect_secs);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, total_secs);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
     CURLcode rc = curl_easy_perform(c);

@@ -44,4 +44,12 @@ void ss_release_message(const char *msg, size_t len, const char *token, ss_buf *
 int ss_release_submit(const char *url, const char *sender, const char *const *rcpts,
                       size_t nrcpts, const char *msg, size_t len, char *err, size_t errlen);
 
+/* The same submission with the limits given in seconds: connecting, and
+ * the whole transaction. ss_release_submit allows 15 and 300 (a large
+ * held message); notices use short ones, so a stuck relay never keeps a
+ * thread for long. */
+int ss_release_submit_timed(const char *url, const char *sender, const char *const *rcpts,
+                            size_t nrcpts, const char *msg, size_t len, long connect_secs,
+                            long total_secs, char *err, size_t errlen);
+
 #endif

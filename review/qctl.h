@@ -32,5 +32,7 @@ int ss_qctl_list(const ss_config *c, int argc, char **argv);
 int ss_qctl_show(const ss_config *c, int argc, char **argv);
 int ss_qctl_decide(const ss_config *c, int release, int argc, char **argv);
 int ss_qctl_purge(const ss_config *c, int argc, char **argv);
+int ss_qctl_remind(const ss_config *c, int argc, char **argv);
+int ss_qctl_template(int argc, char **argv);   /* needs no configuration */
 
 #endif

@@ -239,7 +239,9 @@ static void usage(FILE *f)
         "  show REF [--json]\n"
         "  release REF --reason TEXT [--reviewer NAME] [--resend]\n"
         "  refuse REF --reason TEXT [--reviewer NAME]\n"
-        "  purge --older-than DAYS [--reviewer NAME]\n");
+        "  purge --older-than DAYS [--reviewer NAME]\n"
+        "  remind --older-than HOURS [--deputy ADDR] [--dry-run]\n"
+        "  template held|waiting|released|refused|reminder\n");
 }
 
 int ss_ctl_quarantine(const char *conf, int argc, char **argv)
@@ -257,6 +259,10 @@ int ss_ctl_quarantine(const char *conf, int argc, char **argv)
         fn = ss_qctl_show;
     else if (!strcmp(sub, "purge"))
         fn = ss_qctl_purge;
+    else if (!strcmp(sub, "remind"))
+        fn = ss_qctl_remind;
+    else if (!strcmp(sub, "template"))
+        return ss_qctl_template(argc - 1, argv + 1);
     else if (!strcmp(sub, "release"))
         release = 1;
     else if (!strcmp(sub, "refuse"))

@@ -1,6 +1,7 @@
 /* safesharectl quarantine release | refuse | purge: the DSL's decisions,
  * each with who and why in the store's history and in the audit log. */
 #include "buf.h"
+#include "notify.h"
 #include "qctl.h"
 #include "qmeta.h"
 #include "release.h"
@@ -52,6 +53,45 @@ static int resend(const ss_config *c, const char *ref, const char *reviewer)
     return rc;
 }
 
+/* Tell the sender what the DSL decided, with the reason on record. A
+ * notice that cannot go is reported and audited; the decision stands. */
+static void tell_sender(const ss_config *c, const char *ref, int release, const char *reviewer)
+{
+    ss_qstate want = release ? SS_QS_RELEASED : SS_QS_REFUSED;
+    char err[1024] = "";
+    ss_notify_templates *t = ss_notify_load(c, err, sizeof err);
+    ss_qentry e;
+    if (!t || ss_quarantine_get(c->quarantine_dir, ref, ss_qctl_key(c), c->quarantine_key_len,
+                                &e, NULL, err, sizeof err) != SS_Q_OK) {
+        fprintf(stderr, "safesharectl: %s: the sender could not be told: %s\n", ref, err);
+        ss_notify_free(t);
+        return;
+    }
+    ss_note n = {
+        .reference = e.reference, .sender = e.sender,
+        .recipients = (const char *const *)e.recipients, .nrecipients = e.nrecipients,
+        .found = e.summary, .received = e.received,
+    };
+    for (size_t i = e.nhistory; i-- > 0 && !n.reason;) {
+        if (e.history[i].state == want) {
+            n.reviewer = e.history[i].by;
+            n.reason = e.history[i].reason;
+        }
+    }
+    int rc = ss_notify_send(c, t, release ? SS_NOTE_RELEASED : SS_NOTE_REFUSED, &n, NULL, err,
+                            sizeof err);
+    if (rc == 0) {
+        printf("%s: %s was told, with the reason\n", ref, e.sender);
+    } else if (rc < 0) {
+        fprintf(stderr, "safesharectl: %s: the sender could not be told: %s\n", ref, err);
+        ss_qctl_audit(c, "notify-failed", ref, reviewer, NULL, err);
+    } else if (!c->notify_from) {
+        printf("%s: the sender was not told (NotifyFrom is not set)\n", ref);
+    }
+    ss_qentry_free(&e);
+    ss_notify_free(t);
+}
+
 int ss_qctl_decide(const ss_config *c, int release, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -99,11 +139,14 @@ int ss_qctl_decide(const ss_config *c, int release, int argc, char **argv)
     }
     if (!release) {
         printf("%s refused by %s; it will not be delivered\n", ref, reviewer);
+        tell_sender(c, ref, 0, reviewer);
         return 0;
     }
     int rc = resend(c, ref, reviewer);
-    if (rc == 0)
+    if (rc == 0) {
         printf("%s released by %s and re-sent to %s\n", ref, reviewer, c->release_submit_url);
+        tell_sender(c, ref, 1, reviewer);
+    }
     return rc;
 }
 

@@ -17,7 +17,7 @@ static void usage(FILE *f)
         "      list audit records that involve an identifier, without the log holding it\n"
         "  register check [FILE]\n"
         "      parse a register strictly and report it\n"
-        "  quarantine list|show|release|refuse|purge ...\n"
+        "  quarantine list|show|release|refuse|purge|remind|template ...\n"
         "      review held mail (safesharectl quarantine with no command for usage)\n"
         "  -c FILE   configuration (default %s); may also follow the command\n"
         "  -V        print the version\n", conf);

@@ -1,0 +1,138 @@
+/* The built-in notices, in one place so they can be read and edited as
+ * text. The format is a template file's (man safeshare.conf(5), NOTICES):
+ * a Subject: line, an empty line, the body. Lines that start with a
+ * letter are joined into paragraphs and re-wrapped after the values go
+ * in; indented lines are kept as they are. A line that uses a
+ * placeholder with no value (no DSLContact, no SecurePortalURL, ...) is
+ * left out, so each such line must make sense on its own.
+ *
+ * The sender's notices are written for a practitioner who has just tried
+ * to protect a child: nothing in them may read as a telling-off, and each
+ * says what happens next and what to do if it cannot wait. */
+#include "notify.h"
+
+static const char held[] =
+    "Subject: Your message is being checked before it goes ({reference})\n"
+    "\n"
+    "Hello,\n"
+    "\n"
+    "Your message to {recipients} (sent {received}) has not gone yet.\n"
+    "It is being kept safe so that {dsl_name} can check it first.\n"
+    "You have not done anything wrong: sharing information to keep a child\n"
+    "safe is the right thing to do, and this check is only about the route\n"
+    "it takes.\n"
+    "\n"
+    "Why it is being checked: it was going to an address that is not on the\n"
+    "list of secure addresses, and it may hold information about a child.\n"
+    "What we noticed: {found}.\n"
+    "\n"
+    "What happens next: {dsl_name} has been told and will look at it as\n"
+    "soon as they can. They will either send it on as it is, or stop it and\n"
+    "tell you why. Either way we will email you as soon as they decide. You\n"
+    "do not need to send it again.\n"
+    "\n"
+    "If a child may be at risk, please do not wait for this check: talk to\n"
+    "{dsl_name} now, or send the information to the recipient's secure\n"
+    "email address.\n"
+    "  - You can reach {dsl_name} at: {dsl_contact}\n"
+    "  - You can share it through the secure portal: {portal_url}\n"
+    "\n"
+    "Your reference is {reference}. Please quote it if you ask about this\n"
+    "message.\n"
+    "\n"
+    "{site_name}\n";
+
+static const char waiting[] =
+    "Subject: A message is waiting for your review ({reference})\n"
+    "\n"
+    "A message from {sender} is being held for you to review. It has not\n"
+    "been sent.\n"
+    "\n"
+    "  Reference:       {reference}\n"
+    "  From:            {sender}\n"
+    "  To (not secure): {recipients}\n"
+    "  Received:        {received}\n"
+    "  What was found:  {found}\n"
+    "\n"
+    "To read it (identifiers are masked):\n"
+    "  {show_command}\n"
+    "To send it on, or to stop it, with your reason:\n"
+    "  safesharectl quarantine release {reference} --reason \"...\"\n"
+    "  safesharectl quarantine refuse {reference} --reason \"...\"\n"
+    "\n"
+    "The sender has been told that it is waiting for you, and will be told\n"
+    "your decision and your reason. They may be waiting on it to protect a\n"
+    "child, so please look at it as soon as you can.\n";
+
+static const char released[] =
+    "Subject: Your message has been sent ({reference})\n"
+    "\n"
+    "Hello,\n"
+    "\n"
+    "{reviewer} has checked your message to {recipients} (sent {received})\n"
+    "and sent it on. It has now gone to the recipient as you wrote it; you\n"
+    "do not need to do anything else.\n"
+    "\n"
+    "Their reason: {reason}\n"
+    "\n"
+    "A tip for next time: if the recipient has a secure email address (for\n"
+    "example an nhs.net, council or police.uk address), sending to that lets\n"
+    "your message go straight away.\n"
+    "\n"
+    "Reference: {reference}\n"
+    "\n"
+    "{site_name}\n";
+
+static const char refused[] =
+    "Subject: Your message was not sent ({reference})\n"
+    "\n"
+    "Hello,\n"
+    "\n"
+    "{reviewer} has checked your message to {recipients} (sent {received})\n"
+    "and decided it should not go that way. It has not been sent, and it\n"
+    "will not be.\n"
+    "\n"
+    "Their reason: {reason}\n"
+    "\n"
+    "This is about the route, not about you sharing. If the information\n"
+    "still needs to reach someone, please send it securely, and today if a\n"
+    "child may be at risk:\n"
+    "  - to the recipient's secure email address (for example an nhs.net,\n"
+    "    council or police.uk address)\n"
+    "  - through the secure portal: {portal_url}\n"
+    "  - or ask {dsl_name} for the best way\n"
+    "    ({dsl_contact})\n"
+    "\n"
+    "Reference: {reference}\n"
+    "\n"
+    "{site_name}\n";
+
+static const char reminder[] =
+    "Subject: Reminder: messages waiting for your review ({count})\n"
+    "\n"
+    "These messages have been held for more than {hours} hours and are\n"
+    "still waiting for a decision. Each sender has been told that their\n"
+    "message is waiting for you; some may be waiting on it to protect a\n"
+    "child.\n"
+    "\n"
+    "{list}\n"
+    "\n"
+    "To read one (identifiers are masked):\n"
+    "  safesharectl quarantine show REFERENCE\n"
+    "To send it on, or to stop it, with your reason:\n"
+    "  safesharectl quarantine release REFERENCE --reason \"...\"\n"
+    "  safesharectl quarantine refuse REFERENCE --reason \"...\"\n"
+    "\n"
+    "You will be reminded again while any of them is still waiting.\n";
+
+const char *ss_notify_default(ss_note_kind k)
+{
+    switch (k) {
+    case SS_NOTE_HELD: return held;
+    case SS_NOTE_WAITING: return waiting;
+    case SS_NOTE_RELEASED: return released;
+    case SS_NOTE_REFUSED: return refused;
+    case SS_NOTE_REMINDER: return reminder;
+    default: return NULL;
+    }
+}
