@@ -520,6 +520,16 @@ ExtractWorker   {worker_binary()}
         self.milter_proc.send_signal(signal.SIGKILL)
         self.milter_proc.wait(timeout=10)
 
+    def restart_milter(self):
+        """Start the milter again after kill_milter(), as systemd's
+        Restart=on-failure would; returns once it answers on its socket."""
+        if self.milter_proc is not None and self.milter_proc.poll() is None:
+            raise LabError("restart_milter: safeshare-milter is still running")
+        if getattr(self, "_milter_err", None) is not None:
+            self._milter_err.close()
+        self.milter_proc = None
+        self.start_milter()
+
     def stop_milter(self):
         if self.milter_proc is None:
             return
