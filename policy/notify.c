@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define WRAP 72               /* body columns: readable in any mail client */
@@ -195,6 +196,13 @@ ss_notify_templates *ss_notify_load(const ss_config *c, char *err, size_t errlen
 {
     if (check_addresses(c, err, errlen) != 0)
         return NULL;
+    struct stat st;
+    if (c->notify_template_dir && (stat(c->notify_template_dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        /* A mistyped path would otherwise mean the built-in texts, silently. */
+        snprintf(err, errlen, "%s: NotifyTemplateDir: %s is not a directory",
+                 c->path ? c->path : "config", c->notify_template_dir);
+        return NULL;
+    }
     ss_notify_templates *t = ss_xcalloc(1, sizeof *t);
     for (int k = 0; k < SS_NOTE__COUNT; k++) {
         char path[4096], label[64], *text = NULL;

@@ -284,6 +284,9 @@ static void site_templates_override_and_are_checked(void **state)
     remove_file("waiting.txt");
     remove_file("held.txt");
     rmdir(tmpdir);
+    /* a mistyped directory is an error, not the built-in texts in silence */
+    assert_null(ss_notify_load(c, err, sizeof err));
+    assert_non_null(strstr(err, "NotifyTemplateDir"));
     ss_config_free(c);
 }
 
