@@ -37,10 +37,11 @@ static int add_entry(const ss_qentry *e, void *arg)
         ss_buf_addc(b, '\n');
     ss_buf_printf(b, "  %s  waiting ", e->reference);
     waited((long)(r->now - e->received), b);
-    ss_buf_printf(b, "\n      from:  %s\n      to:    ", e->sender[0] ? e->sender : "<>");
+    /* Two spaces after each label: a long value wraps under the value. */
+    ss_buf_printf(b, "\n      from:   %s\n      to:     ", e->sender[0] ? e->sender : "<>");
     for (size_t i = 0; i < e->nrecipients; i++)
         ss_buf_printf(b, "%s%s", i ? ", " : "", e->recipients[i]);
-    ss_buf_printf(b, "\n      found: %s", e->summary ? e->summary : "");
+    ss_buf_printf(b, "\n      found:  %s", e->summary ? e->summary : "");
     return 0;
 }
 

@@ -56,7 +56,8 @@ static void every_key_parses(void **state)
         "SecurePortalURL https://portal.example/share   # trailing comment\n"
         "QuarantineKey /etc/q.key\nReleaseKey /etc/r.key\nReleaseTokenMaxAge 3600\n"
         "ReleaseSubmitURL smtp://127.0.0.1:2525\nNotifyFrom safeshare@stmarys.sch.uk\n"
-        "DSLAddress dsl@stmarys.sch.uk\n";
+        "DSLAddress dsl@stmarys.sch.uk\nDSLDeputyAddress deputy@stmarys.sch.uk\n"
+        "NotifyTemplateDir /etc/safeshare/notices\n";
     char err[256] = "";
     ss_config *c = ss_config_parse("x.conf", text, err, sizeof err);
     if (!c)
@@ -76,6 +77,8 @@ static void every_key_parses(void **state)
     assert_string_equal(c->release_submit_url, "smtp://127.0.0.1:2525");
     assert_string_equal(c->notify_from, "safeshare@stmarys.sch.uk");
     assert_string_equal(c->dsl_address, "dsl@stmarys.sch.uk");
+    assert_string_equal(c->dsl_deputy_address, "deputy@stmarys.sch.uk");
+    assert_string_equal(c->notify_template_dir, "/etc/safeshare/notices");
     ss_config_free(c);
 }
 
