@@ -198,8 +198,8 @@ int ss_release_submit_timed(const char *url, const char *sender, const char *con
     long code = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
     if (rc != CURLE_OK)
-        snprintf(err, errlen, "%s: %s%s(last SMTP reply %ld)", url,
-                 cerr[0] ? cerr : curl_easy_strerror(rc), cerr[0] ? " " : " ", code);
+        snprintf(err, errlen, "%s: %s (last SMTP reply %ld)", url,
+                 cerr[0] ? cerr : curl_easy_strerror(rc), code);
     curl_slist_free_all(to);
     curl_easy_cleanup(c);
     return rc == CURLE_OK ? 0 : -1;
