@@ -53,6 +53,7 @@ static void kw_init(void)
     kw_add(ss_nino_keywords, ss_nino_nkeywords);
     kw_add(dob_labels, sizeof dob_labels / sizeof *dob_labels);
     kw_add(demote_labels, sizeof demote_labels / sizeof *demote_labels);
+    kw_add(ss_age_signals, ss_age_nsignals);
     /* the safeguarding terms ride on the same scan, after every keyword so
      * keyword hits come out in the order they always did */
     kw_nkeywords = kw_set.n;
@@ -74,11 +75,14 @@ static void on_keyword(void *ctx, size_t idx, size_t s, size_t e)
         ss_sg_hit(c->sg, idx - kw_nkeywords, s, e);
         return;
     }
+    unsigned mask = kw_set.p[idx].mask;
+    if ((mask & SS_KW_AGE) && (mask = ss_age_check(c, mask, s, e)) == 0)
+        return;
     if (c->nkw == c->kwcap) {
         c->kwcap = c->kwcap ? c->kwcap * 2 : 32;
         c->kw = ss_xrealloc(c->kw, c->kwcap * sizeof *c->kw);
     }
-    c->kw[c->nkw++] = (ss_kwhit){ s, e, kw_set.p[idx].mask };
+    c->kw[c->nkw++] = (ss_kwhit){ s, e, mask };
 }
 
 size_t ss_kw_first(const ss_segctx *c, size_t pos)
@@ -167,6 +171,10 @@ void ss_grade_identifier(const ss_segctx *c, ss_finding *f, size_t s, size_t e,
         f->confidence = ss_conf_step(f->confidence, -1);
         f->flags |= SS_F_DEMOTED;
     }
+    /* §7.5/§10: a MEDIUM identifier beside a child-age signal identifies a
+     * child; HIGH needs no help and LOW never acts alone */
+    if (f->confidence == SS_CONF_MEDIUM && ss_kw_near(c, SS_KW_AGE, s, e))
+        f->flags |= SS_F_CHILD_AGE;
 }
 
 void ss_detect_opts_default(ss_detect_opts *o)

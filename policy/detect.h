@@ -13,7 +13,8 @@
 #define SS_F_TEST_RANGE 0x02u  /* NHS 9xx: never issued, test/synthetic */
 #define SS_F_MOD10_ONLY 0x04u  /* CHI valid by the 2026 Mod-10 rule only */
 #define SS_F_DEMOTED    0x08u  /* a telephone/commercial label just before */
-#define SS_F_CHILD_AGE  0x10u  /* CHI-implied age under 18 */
+#define SS_F_CHILD_AGE  0x10u  /* CHI-implied age under 18, or (MEDIUM only)
+                                  a §7.5 child-age signal within 300 chars */
 #define SS_F_GRADED     0x20u  /* ss_detect_grade has applied the message-level
                                   modifier: grading twice does not lift twice */
 

@@ -80,6 +80,7 @@ const ss_phrase_set *ss_sg_phrases(void);
 
 /* ---- keyword positions --------------------------------------------------*/
 #define SS_KW_DEMOTE (1u << 20)   /* telephone / commercial label (§10) */
+#define SS_KW_AGE    (1u << 21)   /* child-age signal (§7.5, detect_age.c) */
 #define SS_KW_BIT(t) (1u << (t))
 
 typedef struct {
@@ -177,6 +178,13 @@ ss_finding *ss_finding_add(const ss_segctx *c, ss_findings *out, ss_type t,
 /* Keyword confidence + demotion for an identifier finding. */
 void ss_grade_identifier(const ss_segctx *c, ss_finding *f, size_t s, size_t e,
                          int with_kw, int without_kw);
+
+/* §7.5 child-age signals: phrases for the keyword scan, and the check of
+ * a hit's surroundings (a number under 18, a recent birth year). Returns
+ * the mask to keep for the hit, 0 when it is no signal. */
+extern const ss_phrase ss_age_signals[];
+extern const size_t ss_age_nsignals;
+unsigned ss_age_check(const ss_segctx *c, unsigned mask, size_t s, size_t e);
 
 /* Per-type keyword lists (mask = SS_KW_BIT(type)). */
 extern const ss_phrase ss_nhs_keywords[];
