@@ -40,16 +40,18 @@ static void check_parties(const ss_register *r, const ss_txn *t, const char *tod
     }
 }
 
-static void detect_all(const ss_config *c, const char *today, ss_result *out)
+void ss_engine_detect(const ss_config *c, const char *today, const ss_extract *x,
+                      ss_findings *f)
 {
     ss_detect_opts o;
     ss_detect_opts_default(&o);
-    sscanf(today, "%d-%d-%d", &o.ref_year, &o.ref_month, &o.ref_day);
+    if (today)
+        sscanf(today, "%d-%d-%d", &o.ref_year, &o.ref_month, &o.ref_day);
     o.chi_mod10 = c->chi_mod10;
     o.nhs_test_range = c->nhs_test_range;
-    for (size_t i = 0; i < out->x.nsegs; i++)
-        ss_detect_segment(out->x.segs[i].text, out->x.segs[i].len, i, &o, &out->f);
-    ss_detect_grade(&out->f);
+    for (size_t i = 0; i < x->nsegs; i++)
+        ss_detect_segment(x->segs[i].text, x->segs[i].len, i, &o, f);
+    ss_detect_grade(f);
 }
 
 static void unparseable(ss_extract *x, const char *why)
@@ -64,7 +66,7 @@ static void unparseable(ss_extract *x, const char *why)
 static void finish(const ss_config *c, const ss_register *r, const ss_txn *t,
                    const char *today, ss_result *out)
 {
-    detect_all(c, today, out);
+    ss_engine_detect(c, today, &out->x, &out->f);
     check_parties(r, t, today, out);
     ss_reference_new(out->v.reference);
     ss_decide(c, &out->f, out->parties, out->nparties, &out->x, t->oversize, &out->v);
@@ -96,7 +98,7 @@ void ss_verdict_override(ss_verdict *v, ss_action a, const char *rule, const cha
     v->reasons[v->nreasons++] = ss_xstrdup(reason);
 }
 
-static void limits(const ss_config *c, ss_extract_limits *l)
+void ss_engine_limits(const ss_config *c, ss_extract_limits *l)
 {
     ss_extract_limits d = SS_EXTRACT_LIMITS_DEFAULT;
     *l = d;
@@ -124,7 +126,7 @@ static int run(const ss_config *c, const ss_register *r, const ss_txn *t,
     else
         ss_today(today);
     ss_extract_limits l;
-    limits(c, &l);
+    ss_engine_limits(c, &l);
     if (!t->oversize) {
         int rc = fd >= 0 ? ss_extract_fd(fd, &l, &out->x, err, sizeof err)
                          : ss_extract_mem(msg, len, &l, &out->x, err, sizeof err);

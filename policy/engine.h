@@ -50,6 +50,15 @@ void ss_engine_rerecord(const ss_config *c, const ss_register *r, const ss_txn *
 /* Set the action and rule (a string literal) and add a reason. */
 void ss_verdict_override(ss_verdict *v, ss_action a, const char *rule, const char *reason);
 
+/* The extraction limits a configuration asks for (MIME, archives, worker,
+ * per-message bytes and time). Every front door that reads a message uses
+ * these, so a stored message is read exactly as the milter read it. */
+void ss_engine_limits(const ss_config *c, ss_extract_limits *l);
+/* Every detector over every segment, then message-level grading, with the
+ * configuration's switches; today NULL means the local date now. */
+void ss_engine_detect(const ss_config *c, const char *today, const ss_extract *x,
+                      ss_findings *f);
+
 /* Today's local date as YYYY-MM-DD. */
 void ss_today(char out[11]);
 

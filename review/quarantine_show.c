@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "detect.h"
 #include "extract.h"
+#include "engine.h"
 #include "qctl.h"
 #include "qmeta.h"
 #include "types.h"
@@ -94,31 +95,6 @@ static char *header(const char *msg, size_t len, const char *name)
         p = next;
     }
     return NULL;
-}
-
-static void detect(const ss_config *c, const ss_extract *x, ss_findings *f)
-{
-    ss_detect_opts o;
-    ss_detect_opts_default(&o);
-    o.chi_mod10 = c->chi_mod10;
-    o.nhs_test_range = c->nhs_test_range;
-    for (size_t i = 0; i < x->nsegs; i++)
-        ss_detect_segment(x->segs[i].text, x->segs[i].len, i, &o, f);
-    ss_detect_grade(f);
-}
-
-static void limits(const ss_config *c, ss_extract_limits *l)
-{
-    ss_extract_limits d = SS_EXTRACT_LIMITS_DEFAULT;
-    *l = d;
-    l->max_depth = c->max_mime_depth;
-    l->max_parts = c->max_mime_parts;
-    l->attach.max_archive_bytes = c->max_archive_bytes;
-    l->attach.max_total_bytes = c->max_total_bytes;
-    l->attach.max_archive_depth = c->max_archive_depth;
-    l->attach.max_entries = c->max_archive_entries;
-    l->attach.max_memory = c->worker_memory_max;
-    l->worker = c->extract_worker;
 }
 
 static const char *const shown_headers[] = { "From", "To", "Cc", "Date", "Message-ID", NULL };
@@ -291,14 +267,14 @@ int ss_qctl_show(const ss_config *c, int argc, char **argv)
         memset(&env, 0, sizeof env);
     ss_extract_global_init();
     ss_extract_limits l;
-    limits(c, &l);
+    ss_engine_limits(c, &l);
     ss_extract x;
     ss_findings f;
     memset(&x, 0, sizeof x);
     memset(&f, 0, sizeof f);
     if (ss_extract_mem(msg.p ? msg.p : "", msg.len, &l, &x, err, sizeof err) != 0)
         fprintf(stderr, "safesharectl: %s: the message could not be read: %s\n", ref, err);
-    detect(c, &x, &f);
+    ss_engine_detect(c, NULL, &x, &f);
     if (json)
         print_json(&e, &env, &msg, &x, &f);
     else

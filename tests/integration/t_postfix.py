@@ -20,7 +20,6 @@ import signal
 import subprocess
 import sys
 import time
-import traceback
 import zipfile
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
@@ -35,7 +34,7 @@ INSECURE = "sam.taylor.sw@gmail.com"
 PARENT = "parent.carer@gmail.com"
 
 # The identifier in every form a log line might carry it.
-CLEAR_NHS = re.compile(r"943[\s\-.]{0,3}476[\s\-.]{0,3}5919")
+CLEAR_NHS = pflab.CLEAR_NHS
 
 SETTLE = 1.0  # seconds a refused message is given to (wrongly) reach the sink
 
@@ -416,43 +415,12 @@ CHECKS = [
 
 
 def main():
-    if os.geteuid() != 0:
-        print("1..0 # SKIP not root")
-        # Under automake's TAP driver (which exports AM_TAP_AWK) any non-zero
-        # exit is an ERROR, so there the skip plan alone says it; run by hand,
-        # 77 tells a script the test was skipped.
-        return 0 if "AM_TAP_AWK" in os.environ else 77
-    print("1..%d" % len(CHECKS), flush=True)
-    try:
-        # OnUnscannable tempfail: the encrypted-ZIP check reads the reply the
-        # sender gets; held mail (the default, quarantine) is t_quarantine's.
-        lab = pflab.Lab(milter_conf="BodyMemoryMax 64K\nMaxMessageSize 1M\n"
-                                    "OnOversize reject\nOnUnscannable tempfail\n").__enter__()
-    except Exception as e:
-        print("Bail out! lab did not start: %s" % str(e).splitlines()[0])
-        for ln in str(e).splitlines()[1:]:
-            print("# " + ln)
-        return 1
-    failed = 0
-    try:
-        run = Run(lab)
-        for n, (check, desc) in enumerate(CHECKS, 1):
-            try:
-                bad, diag = check(run)
-            except Exception:
-                bad, diag = ["raised"], traceback.format_exc().splitlines()
-            print("%s %d - %s" % ("not ok" if bad else "ok", n, desc))
-            if bad:
-                failed += 1
-                for ln in bad + diag:
-                    print("# " + CLEAR_NHS.sub("[NHS number]", ln))
-            sys.stdout.flush()
-        if failed:
-            print("# lab files kept in %s" % lab.dir)
-            lab.keep = True
-    finally:
-        lab.__exit__(None, None, None)
-    return 1 if failed else 0
+    # OnUnscannable tempfail: the encrypted-ZIP check reads the reply the
+    # sender gets; held mail (the default, quarantine) is t_quarantine's.
+    conf = ("BodyMemoryMax 64K\nMaxMessageSize 1M\n"
+            "OnOversize reject\nOnUnscannable tempfail\n")
+    return pflab.run_tap(CHECKS, lambda: pflab.Lab(milter_conf=conf),
+                         lambda lab: (Run(lab),))
 
 
 if __name__ == "__main__":

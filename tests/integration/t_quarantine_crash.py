@@ -28,7 +28,6 @@ import subprocess
 import sys
 import threading
 import time
-import traceback
 
 sys.dont_write_bytecode = True  # keep the source tree clean in VPATH builds
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -376,49 +375,27 @@ CHECKS = [
 ]
 
 
-def main():
-    if os.geteuid() != 0:
-        print("1..0 # SKIP not root")
-        return 0 if "AM_TAP_AWK" in os.environ else 77
-    print("1..%d" % len(CHECKS), flush=True)
+def crash_and_collect(lab):
+    """The whole crash run first; the checks then read what it left."""
+    run = Run(lab)
     try:
-        lab = CrashLab().__enter__()
+        run.run()
     except Exception as e:
-        print("Bail out! lab did not start: %s" % str(e).splitlines()[0])
-        for ln in str(e).splitlines()[1:]:
-            print("# " + ln)
-        return 1
-    failed = 0
+        run.client_error = "the run stopped: %s: %s" % (type(e).__name__, e)
+        run.done.set()
+        if not lab.milter_alive():
+            lab.restart_milter()
+    st = {}
     try:
-        run = Run(lab)
-        try:
-            run.run()
-        except Exception as e:
-            run.client_error = "the run stopped: %s: %s" % (type(e).__name__, e)
-            run.done.set()
-            if not lab.milter_alive():
-                lab.restart_milter()
-        st = {}
-        try:
-            st["store"] = run.store()
-        except Exception as e:
-            st["store"] = ({}, {"(store)": str(e)})
-        for n, (check, desc) in enumerate(CHECKS, 1):
-            try:
-                bad, diag = check(run, st)
-            except Exception:
-                bad, diag = ["raised"], traceback.format_exc().splitlines()
-            print("%s %d - %s" % ("not ok" if bad else "ok", n, desc))
-            for ln in bad + diag:
-                print("# " + ln)
-            failed += bool(bad)
-            sys.stdout.flush()
-        if failed:
-            print("# seed %d; lab files kept in %s" % (SEED, lab.dir))
-            lab.keep = True
-    finally:
-        lab.__exit__(None, None, None)
-    return 1 if failed else 0
+        st["store"] = run.store()
+    except Exception as e:
+        st["store"] = ({}, {"(store)": str(e)})
+    return run, st
+
+
+def main():
+    return pflab.run_tap(CHECKS, CrashLab, crash_and_collect,
+                         failure_note="seed %d; " % SEED)
 
 
 if __name__ == "__main__":
