@@ -543,36 +543,55 @@ static void entries_free(entries *es)
     free(es->v);
 }
 
+/* What list and purge share: the store's key derived, its directory open,
+ * and the complete entries that pass f collected, oldest first. */
+typedef struct {
+    unsigned char aes[SS_QC_AES];
+    const unsigned char *use;
+    int dirfd;
+    entries es;
+} walk;
+
+static ss_qerr walk_open(walk *w, const char *dir, const ss_qfilter *f,
+                         const unsigned char *key, size_t keylen, char *err, size_t errlen)
+{
+    memset(w, 0, sizeof *w);
+    w->dirfd = -1;
+    ss_qerr r = derive(key, keylen, w->aes, &w->use, err, errlen);
+    if (r != SS_Q_OK)
+        return r;
+    w->dirfd = open_dir(dir);
+    if (w->dirfd < 0)
+        return fail(err, errlen, SS_Q_UNREADABLE, "%s: store unreadable: %s", dir, strerror(errno));
+    return collect(w->dirfd, f, w->use, &w->es, err, errlen);
+}
+
+/* Free the walk; an entry that could not be read turns success into its
+ * error, so no caller mistakes a partly unreadable store for a whole one. */
+static ss_qerr walk_close(walk *w, ss_qerr r)
+{
+    if (r == SS_Q_OK && w->es.unreadable)
+        r = w->es.worst;
+    entries_free(&w->es);
+    if (w->dirfd >= 0)
+        close(w->dirfd);
+    OPENSSL_cleanse(w->aes, sizeof w->aes);
+    return r;
+}
+
 ss_qerr ss_quarantine_list(const char *dir, const ss_qfilter *f,
                            const unsigned char *key, size_t keylen,
                            ss_qlist_cb cb, void *arg, size_t *unreadable,
                            char *err, size_t errlen)
 {
-    unsigned char aes[SS_QC_AES];
-    const unsigned char *use;
-    entries es = { 0 };
-    if (unreadable)
-        *unreadable = 0;
-    ss_qerr r = derive(key, keylen, aes, &use, err, errlen);
-    if (r != SS_Q_OK)
-        return r;
-    int dirfd = open_dir(dir);
-    if (dirfd < 0)
-        r = fail(err, errlen, SS_Q_UNREADABLE, "%s: store unreadable: %s", dir, strerror(errno));
-    else
-        r = collect(dirfd, f, use, &es, err, errlen);
-    for (size_t i = 0; r == SS_Q_OK && i < es.n; i++)
-        if (cb && cb(&es.v[i], arg) != 0)
+    walk w;
+    ss_qerr r = walk_open(&w, dir, f, key, keylen, err, errlen);
+    for (size_t i = 0; r == SS_Q_OK && i < w.es.n; i++)
+        if (cb && cb(&w.es.v[i], arg) != 0)
             break;
-    if (r == SS_Q_OK && es.unreadable)
-        r = es.worst;
     if (unreadable)
-        *unreadable = es.unreadable;
-    entries_free(&es);
-    if (dirfd >= 0)
-        close(dirfd);
-    OPENSSL_cleanse(aes, sizeof aes);
-    return r;
+        *unreadable = w.es.unreadable;
+    return walk_close(&w, r);
 }
 
 /* ---- decisions ---- */
@@ -734,39 +753,24 @@ ss_qerr ss_quarantine_purge(const char *dir, time_t older_than, unsigned states,
                             ss_qlist_cb cb, void *arg, size_t *removed,
                             char *err, size_t errlen)
 {
-    unsigned char aes[SS_QC_AES];
-    const unsigned char *use;
-    entries es = { 0 };
     if (removed)
         *removed = 0;
     if (states == 0)
         states = 1u << SS_QS_REFUSED | 1u << SS_QS_DELIVERED;
-    ss_qerr r = derive(key, keylen, aes, &use, err, errlen);
-    if (r != SS_Q_OK)
-        return r;
-    int dirfd = open_dir(dir);
-    if (dirfd < 0)
-        r = fail(err, errlen, SS_Q_UNREADABLE, "%s: store unreadable: %s", dir, strerror(errno));
-    else
-        r = collect(dirfd, NULL, use, &es, err, errlen);
-    for (size_t i = 0; r == SS_Q_OK && i < es.n; i++) {
-        const ss_qentry *e = &es.v[i];
+    walk w;
+    ss_qerr r = walk_open(&w, dir, NULL, key, keylen, err, errlen);
+    for (size_t i = 0; r == SS_Q_OK && i < w.es.n; i++) {
+        const ss_qentry *e = &w.es.v[i];
         if (!(states & (1u << e->state)) || e->changed >= older_than)
             continue;
-        if (purge_one(dirfd, e, older_than, states, use)) {
+        if (purge_one(w.dirfd, e, older_than, states, w.use)) {
             if (removed)
                 ++*removed;
             if (cb)
                 cb(e, arg);
         }
     }
-    if (r == SS_Q_OK && es.unreadable)
-        r = es.worst;
-    entries_free(&es);
-    if (dirfd >= 0)
-        close(dirfd);
-    OPENSSL_cleanse(aes, sizeof aes);
-    return r;
+    return walk_close(&w, r);
 }
 
 /* A leftover is a temp file, or REF.msg with no REF.json. */
