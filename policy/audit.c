@@ -116,13 +116,7 @@ static void kv(ss_buf *b, const char *k, const char *v, int comma)
     if (comma)
         ss_buf_addc(b, ',');
     ss_buf_printf(b, "\"%s\":", k);
-    if (!v) {
-        ss_buf_adds(b, "null");
-        return;
-    }
-    ss_buf_addc(b, '"');
-    ss_buf_json_str(b, v);
-    ss_buf_addc(b, '"');
+    ss_buf_json_or_null(b, v);
 }
 
 static void party_json(ss_buf *b, const ss_party *p)
@@ -203,9 +197,7 @@ char *ss_audit_record(const ss_audit_in *in)
     for (size_t i = 0; i < v->nreasons; i++) {
         if (i)
             ss_buf_addc(&b, ',');
-        ss_buf_addc(&b, '"');
-        ss_buf_json_str(&b, v->reasons[i]);
-        ss_buf_addc(&b, '"');
+        ss_buf_json_quoted(&b, v->reasons[i]);
     }
     ss_buf_printf(&b, "],\"register_serial\":%llu}", in->register_serial);
     return ss_buf_steal(&b);

@@ -125,6 +125,21 @@ void ss_buf_json_str(ss_buf *b, const char *s)
     }
 }
 
+void ss_buf_json_quoted(ss_buf *b, const char *s)
+{
+    ss_buf_addc(b, '"');
+    ss_buf_json_str(b, s ? s : "");
+    ss_buf_addc(b, '"');
+}
+
+void ss_buf_json_or_null(ss_buf *b, const char *s)
+{
+    if (s)
+        ss_buf_json_quoted(b, s);
+    else
+        ss_buf_adds(b, "null");
+}
+
 void ss_buf_reset(ss_buf *b)
 {
     b->len = 0;

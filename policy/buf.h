@@ -25,6 +25,10 @@ void ss_buf_vprintf(ss_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 /* Append s as the inside of a JSON string (no quotes added). */
 void ss_buf_json_str(ss_buf *b, const char *s);
+/* Append s as a quoted JSON string; NULL is written as "". */
+void ss_buf_json_quoted(ss_buf *b, const char *s);
+/* Append s as a quoted JSON string, or null when s is NULL. */
+void ss_buf_json_or_null(ss_buf *b, const char *s);
 void ss_buf_reset(ss_buf *b);
 void ss_buf_free(ss_buf *b);
 /* Hand the storage to the caller (NUL-terminated) and reset b. */

@@ -4,22 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void json_str(ss_buf *b, const char *s)
-{
-    ss_buf_addc(b, '"');
-    ss_buf_json_str(b, s ? s : "");
-    ss_buf_addc(b, '"');
-}
-
 void ss_qmeta_build(const ss_result *r, ss_buf *out)
 {
     ss_buf_adds(out, "{\"envelope\":{\"from\":");
-    json_str(out, r->nparties ? r->parties[0].address : "");
+    ss_buf_json_quoted(out, r->nparties ? r->parties[0].address : "");
     ss_buf_adds(out, ",\"to\":[");
     for (size_t i = 1; i < r->nparties; i++) {
         if (i > 1)
             ss_buf_addc(out, ',');
-        json_str(out, r->parties[i].address);
+        ss_buf_json_quoted(out, r->parties[i].address);
     }
     ss_buf_adds(out, "]},\"audit\":");
     ss_buf_adds(out, r->record && r->record[0] == '{' ? r->record : "{}");

@@ -17,9 +17,8 @@ void ss_qrec_time(time_t t, char out[32])
 
 static void put_str(ss_buf *b, const char *name, const char *v)
 {
-    ss_buf_printf(b, "\"%s\":\"", name);
-    ss_buf_json_str(b, v ? v : "");
-    ss_buf_adds(b, "\"");
+    ss_buf_printf(b, "\"%s\":", name);
+    ss_buf_json_quoted(b, v);
 }
 
 static void put_event(ss_buf *b, const ss_qevent *ev)
@@ -44,9 +43,9 @@ void ss_qrec_build(ss_buf *b, const ss_qentry *e)
     put_str(b, "sender", e->sender);
     ss_buf_adds(b, ",\"recipients\":[");
     for (size_t i = 0; i < e->nrecipients; i++) {
-        ss_buf_adds(b, i ? ",\"" : "\"");
-        ss_buf_json_str(b, e->recipients[i]);
-        ss_buf_addc(b, '"');
+        if (i)
+            ss_buf_addc(b, ',');
+        ss_buf_json_quoted(b, e->recipients[i]);
     }
     ss_buf_adds(b, "],");
     put_str(b, "summary", e->summary);

@@ -31,70 +31,59 @@ static int read_file(const char *path, ss_buf *b)
     return bad ? -1 : 0;
 }
 
-static void json_string(ss_buf *b, const char *s)
-{
-    if (!s) {
-        ss_buf_adds(b, "null");
-        return;
-    }
-    ss_buf_addc(b, '"');
-    ss_buf_json_str(b, s);
-    ss_buf_addc(b, '"');
-}
-
 static void print_json(const ss_result *r)
 {
     ss_buf b = SS_BUF_INIT;
     ss_buf_adds(&b, "{\"action\": ");
-    json_string(&b, ss_action_name(r->v.action));
+    ss_buf_json_or_null(&b, ss_action_name(r->v.action));
     ss_buf_adds(&b, ", \"reference\": ");
-    json_string(&b, r->v.reference);
+    ss_buf_json_or_null(&b, r->v.reference);
     ss_buf_adds(&b, ", \"rule\": ");
-    json_string(&b, r->v.rule);
+    ss_buf_json_or_null(&b, r->v.rule);
     ss_buf_adds(&b, ", \"findings\": [");
     for (size_t i = 0; i < r->f.n; i++) {
         const ss_finding *g = &r->f.v[i];
         ss_buf_adds(&b, i ? ", {\"type\": " : "{\"type\": ");
-        json_string(&b, ss_type_name(g->type));
+        ss_buf_json_or_null(&b, ss_type_name(g->type));
         ss_buf_adds(&b, ", \"confidence\": ");
-        json_string(&b, ss_conf_name(g->confidence));
+        ss_buf_json_or_null(&b, ss_conf_name(g->confidence));
         ss_buf_adds(&b, ", \"location\": ");
-        json_string(&b, g->seg < r->x.nsegs ? r->x.segs[g->seg].location : NULL);
+        ss_buf_json_or_null(&b, g->seg < r->x.nsegs ? r->x.segs[g->seg].location : NULL);
         ss_buf_adds(&b, ", \"redacted\": ");
-        json_string(&b, g->redacted);
+        ss_buf_json_or_null(&b, g->redacted);
         ss_buf_addc(&b, '}');
     }
     ss_buf_adds(&b, "], \"parties\": [");
     for (size_t i = 0; i < r->nparties; i++) {
         const ss_party *p = &r->parties[i];
         ss_buf_adds(&b, i ? ", {\"address\": " : "{\"address\": ");
-        json_string(&b, p->address);
+        ss_buf_json_or_null(&b, p->address);
         ss_buf_printf(&b, ", \"role\": \"%s\", \"secure\": %s, \"entry\": ",
                       p->is_sender ? "sender" : "recipient", p->m.secure ? "true" : "false");
-        json_string(&b, p->m.entry[0] ? p->m.entry : NULL);
+        ss_buf_json_or_null(&b, p->m.entry[0] ? p->m.entry : NULL);
         ss_buf_adds(&b, ", \"why\": ");
-        json_string(&b, p->m.why);
+        ss_buf_json_or_null(&b, p->m.why);
         ss_buf_addc(&b, '}');
     }
     ss_buf_adds(&b, "], \"unscanned\": [");
     for (size_t i = 0; i < r->x.nskipped; i++) {
         ss_buf_adds(&b, i ? ", {\"location\": " : "{\"location\": ");
-        json_string(&b, r->x.skipped[i].location);
+        ss_buf_json_or_null(&b, r->x.skipped[i].location);
         ss_buf_adds(&b, ", \"why\": ");
-        json_string(&b, r->x.skipped[i].why);
+        ss_buf_json_or_null(&b, r->x.skipped[i].why);
         ss_buf_addc(&b, '}');
     }
     ss_buf_adds(&b, "], \"reasons\": [");
     for (size_t i = 0; i < r->v.nreasons; i++) {
         if (i)
             ss_buf_adds(&b, ", ");
-        json_string(&b, r->v.reasons[i]);
+        ss_buf_json_or_null(&b, r->v.reasons[i]);
     }
     ss_buf_adds(&b, "], \"reply\": [");
     for (size_t i = 0; i < r->reply.n; i++) {
         if (i)
             ss_buf_adds(&b, ", ");
-        json_string(&b, r->reply.lines[i]);
+        ss_buf_json_or_null(&b, r->reply.lines[i]);
     }
     ss_buf_adds(&b, "]}\n");
     fputs(b.p, stdout);

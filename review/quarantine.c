@@ -128,9 +128,8 @@ typedef struct {
 
 static void json_kv(ss_buf *b, const char *k, const char *v, int comma)
 {
-    ss_buf_printf(b, "%s\"%s\": \"", comma ? ", " : "", k);
-    ss_buf_json_str(b, v ? v : "");
-    ss_buf_addc(b, '"');
+    ss_buf_printf(b, "%s\"%s\": ", comma ? ", " : "", k);
+    ss_buf_json_quoted(b, v);
 }
 
 static int list_one(const ss_qentry *e, void *arg)

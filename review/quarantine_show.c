@@ -99,37 +99,30 @@ static char *header(const char *msg, size_t len, const char *name)
 
 static const char *const shown_headers[] = { "From", "To", "Cc", "Date", "Message-ID", NULL };
 
-static void jstr(ss_buf *b, const char *s)
-{
-    ss_buf_addc(b, '"');
-    ss_buf_json_str(b, s ? s : "");
-    ss_buf_addc(b, '"');
-}
-
 static void print_json(const ss_qentry *e, const ss_qenvelope *env, const ss_buf *msg,
                        const ss_extract *x, const ss_findings *f)
 {
     ss_buf b = SS_BUF_INIT, t = SS_BUF_INIT;
     ss_buf_adds(&b, "{\"reference\": ");
-    jstr(&b, e->reference);
+    ss_buf_json_quoted(&b, e->reference);
     ss_buf_adds(&b, ", \"state\": ");
-    jstr(&b, ss_qstate_name(e->state));
+    ss_buf_json_quoted(&b, ss_qstate_name(e->state));
     ss_buf_printf(&b, ", \"received\": %lld, \"sender\": ", (long long)e->received);
-    jstr(&b, e->sender);
+    ss_buf_json_quoted(&b, e->sender);
     ss_buf_adds(&b, ", \"recipients\": [");
     for (size_t i = 0; i < env->nto; i++) {
         if (i)
             ss_buf_adds(&b, ", ");
-        jstr(&b, env->to[i]);
+        ss_buf_json_quoted(&b, env->to[i]);
     }
     ss_buf_adds(&b, "], \"insecure_recipients\": [");
     for (size_t i = 0; i < e->nrecipients; i++) {
         if (i)
             ss_buf_adds(&b, ", ");
-        jstr(&b, e->recipients[i]);
+        ss_buf_json_quoted(&b, e->recipients[i]);
     }
     ss_buf_adds(&b, "], \"found\": ");
-    jstr(&b, e->summary);
+    ss_buf_json_quoted(&b, e->summary);
     ss_buf_adds(&b, ", \"headers\": {");
     int first = 1;
     for (const char *const *h = shown_headers; *h; h++) {
@@ -137,9 +130,9 @@ static void print_json(const ss_qentry *e, const ss_qenvelope *env, const ss_buf
         if (!v)
             continue;
         ss_buf_adds(&b, first ? "" : ", ");
-        jstr(&b, *h);
+        ss_buf_json_quoted(&b, *h);
         ss_buf_adds(&b, ": ");
-        jstr(&b, v);
+        ss_buf_json_quoted(&b, v);
         free(v);
         first = 0;
     }
@@ -148,39 +141,39 @@ static void print_json(const ss_qentry *e, const ss_qenvelope *env, const ss_buf
         ss_buf_reset(&t);
         masked(x, f, i, &t);
         ss_buf_adds(&b, i ? ", {\"location\": " : "{\"location\": ");
-        jstr(&b, x->segs[i].location);
+        ss_buf_json_quoted(&b, x->segs[i].location);
         ss_buf_adds(&b, ", \"text\": ");
-        jstr(&b, t.p);
+        ss_buf_json_quoted(&b, t.p);
         ss_buf_addc(&b, '}');
     }
     ss_buf_adds(&b, "], \"findings\": [");
     for (size_t i = 0; i < f->n; i++) {
         const ss_finding *g = &f->v[i];
         ss_buf_adds(&b, i ? ", {\"type\": " : "{\"type\": ");
-        jstr(&b, ss_type_name(g->type));
+        ss_buf_json_quoted(&b, ss_type_name(g->type));
         ss_buf_adds(&b, ", \"confidence\": ");
-        jstr(&b, ss_conf_name(g->confidence));
+        ss_buf_json_quoted(&b, ss_conf_name(g->confidence));
         ss_buf_adds(&b, ", \"location\": ");
-        jstr(&b, g->seg < x->nsegs ? x->segs[g->seg].location : "");
+        ss_buf_json_quoted(&b, g->seg < x->nsegs ? x->segs[g->seg].location : "");
         ss_buf_adds(&b, ", \"redacted\": ");
-        jstr(&b, g->redacted);
+        ss_buf_json_quoted(&b, g->redacted);
         ss_buf_addc(&b, '}');
     }
     ss_buf_adds(&b, "], \"unscanned\": [");
     for (size_t i = 0; i < x->nskipped; i++) {
         ss_buf_adds(&b, i ? ", {\"location\": " : "{\"location\": ");
-        jstr(&b, x->skipped[i].location);
+        ss_buf_json_quoted(&b, x->skipped[i].location);
         ss_buf_adds(&b, ", \"why\": ");
-        jstr(&b, x->skipped[i].why);
+        ss_buf_json_quoted(&b, x->skipped[i].why);
         ss_buf_addc(&b, '}');
     }
     ss_buf_adds(&b, "], \"history\": [");
     for (size_t i = 0; i < e->nhistory; i++) {
         ss_buf_printf(&b, "%s{\"state\": \"%s\", \"time\": %lld, \"by\": ", i ? ", " : "",
                       ss_qstate_name(e->history[i].state), (long long)e->history[i].time);
-        jstr(&b, e->history[i].by);
+        ss_buf_json_quoted(&b, e->history[i].by);
         ss_buf_adds(&b, ", \"reason\": ");
-        jstr(&b, e->history[i].reason);
+        ss_buf_json_quoted(&b, e->history[i].reason);
         ss_buf_addc(&b, '}');
     }
     ss_buf_adds(&b, "]}\n");
