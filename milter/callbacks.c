@@ -1,12 +1,12 @@
 #include "callbacks.h"
-#include "buf.h"
-#include "engine.h"
-#include "hold.h"
-#include "log.h"
+#include "base/buf.h"
+#include "engine/engine.h"
+#include "engine/hold.h"
+#include "base/log.h"
 #include "msgbuf.h"
 #include "mta.h"
-#include "state.h"
-#include "token.h"
+#include "engine/state.h"
+#include "certs/token.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,12 +2,12 @@
  * in policy/; this file only sets the daemon up and hands over to libmilter. */
 #include "buildconf.h"
 #include "callbacks.h"
-#include "config.h"
-#include "extract.h"
-#include "log.h"
-#include "notifyq.h"
+#include "config/config.h"
+#include "extract/extract.h"
+#include "base/log.h"
+#include "notify/outbox.h"
 #include "socket.h"
-#include "state.h"
+#include "engine/state.h"
 
 #include <curl/curl.h>
 #include <errno.h>

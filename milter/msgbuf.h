@@ -5,7 +5,7 @@
 #define SS_MSGBUF_H
 
 #include <stddef.h>
-#include "buf.h"
+#include "base/buf.h"
 
 typedef struct {
     ss_buf mem;

@@ -1,6 +1,6 @@
 #include "mta.h"
-#include "guidance.h"
-#include "log.h"
+#include "decide/guidance.h"
+#include "base/log.h"
 
 #include <stdlib.h>
 #include <string.h>

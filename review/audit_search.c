@@ -1,7 +1,7 @@
 /* safesharectl audit search: "every decision that involved this NHS number",
  * answered by keyed hash, so the log never holds the number. */
-#include "audit.h"
-#include "buf.h"
+#include "audit/audit.h"
+#include "base/buf.h"
 #include "ctl.h"
 
 #include <ctype.h>

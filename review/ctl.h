@@ -3,7 +3,7 @@
 #ifndef SS_CTL_H
 #define SS_CTL_H
 
-#include "config.h"
+#include "config/config.h"
 
 int ss_ctl_explain(const char *conf, int argc, char **argv);
 int ss_ctl_audit(const char *conf, int argc, char **argv);

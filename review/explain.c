@@ -1,7 +1,7 @@
 /* safesharectl explain: the milter's decision on a file, with no MTA. */
-#include "buf.h"
+#include "base/buf.h"
 #include "ctl.h"
-#include "engine.h"
+#include "engine/engine.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -6,8 +6,8 @@
 #define SS_QCTL_H
 
 #include <time.h>
-#include "config.h"
-#include "quarantine.h"
+#include "config/config.h"
+#include "quarantine/quarantine.h"
 
 /* The store's key, or NULL when held mail is not encrypted. */
 const unsigned char *ss_qctl_key(const ss_config *c);

@@ -1,7 +1,7 @@
 /* safesharectl quarantine: the DSL's queue. Dispatch, what the
  * subcommands share, and list. */
-#include "audit.h"
-#include "buf.h"
+#include "audit/audit.h"
+#include "base/buf.h"
 #include "ctl.h"
 #include "qctl.h"
 

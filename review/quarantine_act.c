@@ -1,11 +1,11 @@
 /* safesharectl quarantine release | refuse | purge: the DSL's decisions,
  * each with who and why in the store's history and in the audit log. */
-#include "buf.h"
-#include "notify.h"
+#include "base/buf.h"
+#include "notify/notify.h"
 #include "qctl.h"
-#include "qmeta.h"
-#include "release.h"
-#include "token.h"
+#include "quarantine/qmeta.h"
+#include "quarantine/release.h"
+#include "certs/token.h"
 
 #include <getopt.h>
 #include <stdio.h>

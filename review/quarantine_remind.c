@@ -1,8 +1,8 @@
 /* safesharectl quarantine remind | template: the DSL's reminder of mail
  * that has waited too long (run by a timer, contrib/safeshare-remind.*),
  * and the built-in notice texts a site starts its own from. */
-#include "buf.h"
-#include "notify.h"
+#include "base/buf.h"
+#include "notify/notify.h"
 #include "qctl.h"
 
 #include <getopt.h>

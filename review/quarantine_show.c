@@ -3,13 +3,13 @@
  * extracts it, with each identifier's span replaced by its kind
  * ("[NHS number]"), the headers that matter (the subject masked the same
  * way), and the attachments. */
-#include "buf.h"
-#include "detect.h"
-#include "extract.h"
-#include "engine.h"
+#include "base/buf.h"
+#include "detect/detect.h"
+#include "extract/extract.h"
+#include "engine/engine.h"
 #include "qctl.h"
-#include "qmeta.h"
-#include "types.h"
+#include "quarantine/qmeta.h"
+#include "base/types.h"
 
 #include <getopt.h>
 #include <stdio.h>

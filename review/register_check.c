@@ -1,7 +1,7 @@
 /* safesharectl register check: the strict parser on a file, for admins
  * before they install a new register. */
 #include "ctl.h"
-#include "register.h"
+#include "register/register.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -60,7 +60,7 @@ def load_labels(corpus):
 def find_worker(ctl):
     """The attachment reader built beside safesharectl, if there is one: the
     report measures the build tree, not whatever is installed."""
-    path = os.path.join(os.path.dirname(os.path.abspath(ctl)), "..", "policy", "safeshare-extract")
+    path = os.path.join(os.path.dirname(os.path.abspath(ctl)), "..", "reader", "safeshare-extract")
     return os.path.normpath(path) if os.access(path, os.X_OK) else None
 
 
@@ -255,7 +255,7 @@ def main(argv):
     ap.add_argument("--ctl", required=True, help="the built safesharectl")
     ap.add_argument("--corpus", required=True, help="directory written by gen_corpus.py")
     ap.add_argument("--register", help="register file (default: tests/integration/register-lab.txt)")
-    ap.add_argument("--worker", help="attachment reader (default: policy/safeshare-extract "
+    ap.add_argument("--worker", help="attachment reader (default: reader/safeshare-extract "
                     "beside the ctl's build tree, when built)")
     ap.add_argument("--timeout", type=float, default=30.0, help="seconds per message")
     ap.add_argument("--jobs", type=int, default=2)

@@ -12,12 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "detect.h"
-#include "engine.h"
-#include "extract.h"
+#include "base/buf.h"
+#include "detect/detect.h"
+#include "engine/engine.h"
+#include "extract/extract.h"
 #include "gen.h"
-#include "normalise.h"
+#include "detect/normalise.h"
 
 #ifndef SS_BENCH_CFLAGS
 #define SS_BENCH_CFLAGS "?"

@@ -60,12 +60,12 @@ def milter_binary():
 
 
 def worker_binary():
-    """The attachment reader built beside the milter (policy/safeshare-extract)."""
+    """The attachment reader built beside the milter (reader/safeshare-extract)."""
     override = os.environ.get("SAFESHARE_EXTRACT")
     if override:
         return override
     builddir = os.environ.get("SS_BUILDDIR") or SRCDIR
-    return os.path.join(builddir, "policy", "safeshare-extract")
+    return os.path.join(builddir, "reader", "safeshare-extract")
 
 
 def load_mail(name, to=None):

@@ -1,0 +1,204 @@
+#include "audit.h"
+#include "base/buf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+struct ss_audit {
+    int fd;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    unsigned long long written;  /* records appended */
+    unsigned long long synced;   /* records known durable */
+    int syncing;                 /* a writer is in fdatasync now */
+    int failed;                  /* a write or sync failed: refuse from now on */
+};
+
+ss_audit *ss_audit_open(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot open audit log: %s", path, strerror(errno));
+        return NULL;
+    }
+    ss_audit *a = ss_xcalloc(1, sizeof *a);
+    a->fd = fd;
+    pthread_mutex_init(&a->mu, NULL);
+    pthread_cond_init(&a->cv, NULL);
+    return a;
+}
+
+/* Group commit: the first writer to find no sync running syncs for every
+ * record appended so far; the others wait for a sync that covers theirs. */
+int ss_audit_append(ss_audit *a, const char *record, size_t len)
+{
+    ss_buf b = SS_BUF_INIT;
+    ss_buf_add(&b, record, len);
+    ss_buf_addc(&b, '\n');
+    pthread_mutex_lock(&a->mu);
+    int rc = a->failed ? -1 : ss_write_all(a->fd, b.p, b.len);
+    ss_buf_free(&b);
+    if (rc != 0) {
+        a->failed = 1;
+        pthread_mutex_unlock(&a->mu);
+        return -1;
+    }
+    unsigned long long mine = ++a->written;
+    while (a->synced < mine && !a->failed) {
+        if (a->syncing) {
+            pthread_cond_wait(&a->cv, &a->mu);
+            continue;
+        }
+        a->syncing = 1;
+        unsigned long long upto = a->written;
+        pthread_mutex_unlock(&a->mu);
+        int s = fdatasync(a->fd);
+        pthread_mutex_lock(&a->mu);
+        a->syncing = 0;
+        if (s != 0)
+            a->failed = 1;
+        else
+            a->synced = upto;
+        pthread_cond_broadcast(&a->cv);
+    }
+    rc = a->synced >= mine ? 0 : -1;
+    pthread_mutex_unlock(&a->mu);
+    return rc;
+}
+
+void ss_audit_close(ss_audit *a)
+{
+    if (!a)
+        return;
+    close(a->fd);
+    pthread_mutex_destroy(&a->mu);
+    pthread_cond_destroy(&a->cv);
+    free(a);
+}
+
+void ss_audit_hmac(const unsigned char *key, size_t keylen, ss_type t,
+                   const char *value, char out[65])
+{
+    ss_buf msg = SS_BUF_INIT;
+    ss_buf_printf(&msg, "%s:%s", ss_type_name(t), value);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)msg.p, msg.len, md, &mdlen);
+    explicit_bzero(msg.p, msg.len);
+    ss_buf_free(&msg);
+    for (unsigned i = 0; i < 32 && i < mdlen; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    out[64] = '\0';
+}
+
+void ss_audit_now(char out[32])
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    struct tm tm;
+    gmtime_r(&tv.tv_sec, &tm);
+    char s[24];
+    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, 32, "%s.%03dZ", s, (int)(tv.tv_usec / 1000) % 1000);
+}
+
+static void kv(ss_buf *b, const char *k, const char *v, int comma)
+{
+    if (comma)
+        ss_buf_addc(b, ',');
+    ss_buf_printf(b, "\"%s\":", k);
+    ss_buf_json_or_null(b, v);
+}
+
+static void party_json(ss_buf *b, const ss_party *p)
+{
+    ss_buf_addc(b, '{');
+    kv(b, "address", p->address, 0);
+    ss_buf_printf(b, ",\"secure\":%s", p->m.secure ? "true" : "false");
+    kv(b, "entry", p->m.entry[0] ? p->m.entry : NULL, 1);
+    kv(b, "why", p->m.why, 1);
+    ss_buf_addc(b, '}');
+}
+
+static void findings_json(ss_buf *b, const ss_audit_in *in)
+{
+    const ss_findings *f = in->findings;
+    ss_buf_adds(b, ",\"findings\":[");
+    for (size_t i = 0; f && i < f->n; i++) {
+        const ss_finding *g = &f->v[i];
+        const ss_extract *x = in->extract;
+        ss_buf_adds(b, i ? ",{" : "{");
+        kv(b, "type", ss_type_name(g->type), 0);
+        kv(b, "confidence", ss_conf_name(g->confidence), 1);
+        kv(b, "location", x && g->seg < x->nsegs ? x->segs[g->seg].location : NULL, 1);
+        kv(b, "redacted", g->redacted, 1);
+        if (g->value[0]) {
+            char h[65];
+            ss_audit_hmac(in->key, in->keylen, g->type, g->value, h);
+            kv(b, "hmac", h, 1);
+        }
+        ss_buf_addc(b, '}');
+    }
+    ss_buf_addc(b, ']');
+}
+
+static void unscanned_json(ss_buf *b, const ss_extract *x)
+{
+    ss_buf_adds(b, ",\"unscanned\":[");
+    for (size_t i = 0; x && i < x->nskipped; i++) {
+        ss_buf_adds(b, i ? ",{" : "{");
+        kv(b, "location", x->skipped[i].location, 0);
+        kv(b, "why", x->skipped[i].why, 1);
+        ss_buf_printf(b, ",\"unreadable\":%s}", x->skipped[i].unreadable ? "true" : "false");
+    }
+    ss_buf_addc(b, ']');
+}
+
+char *ss_audit_record(const ss_audit_in *in)
+{
+    ss_buf b = SS_BUF_INIT;
+    const ss_verdict *v = in->verdict;
+    ss_buf_addc(&b, '{');
+    kv(&b, "time", in->time, 0);
+    kv(&b, "reference", v->reference, 1);
+    kv(&b, "source", in->source, 1);
+    kv(&b, "queue_id", in->queue_id, 1);
+    kv(&b, "message_id", in->message_id, 1);
+    ss_buf_adds(&b, ",\"sender\":");
+    if (in->nparties > 0 && in->parties[0].is_sender)
+        party_json(&b, &in->parties[0]);
+    else
+        ss_buf_adds(&b, "null");
+    ss_buf_adds(&b, ",\"recipients\":[");
+    int first = 1;
+    for (size_t i = 0; i < in->nparties; i++) {
+        if (in->parties[i].is_sender)
+            continue;
+        if (!first)
+            ss_buf_addc(&b, ',');
+        first = 0;
+        party_json(&b, &in->parties[i]);
+    }
+    ss_buf_addc(&b, ']');
+    findings_json(&b, in);
+    unscanned_json(&b, in->extract);
+    kv(&b, "action", ss_action_name(v->action), 1);
+    kv(&b, "rule", v->rule, 1);
+    ss_buf_adds(&b, ",\"reasons\":[");
+    for (size_t i = 0; i < v->nreasons; i++) {
+        if (i)
+            ss_buf_addc(&b, ',');
+        ss_buf_json_quoted(&b, v->reasons[i]);
+    }
+    ss_buf_printf(&b, "],\"register_serial\":%llu}", in->register_serial);
+    return ss_buf_steal(&b);
+}

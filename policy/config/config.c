@@ -1,0 +1,453 @@
+#include "config.h"
+#include "base/buf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef enum { K_STR, K_PATH, K_ACTION, K_BOOL, K_SIZE, K_COUNT, K_MODE, K_SOCKET, K_FACILITY, K_SECONDS, K_SMTPURL } kind;
+
+/* Which values an action key may take: OnInsecure may not be "accept",
+ * because a silent pass of child data to an insecure address is exactly
+ * what the product exists to stop. */
+#define A_ALL   0xF
+#define A_NOACC (A_ALL & ~(1u << SS_ACT_ACCEPT))
+
+typedef struct {
+    const char *key;
+    kind k;
+    size_t off;
+    int required;
+    unsigned allowed;   /* K_ACTION: bit set of ss_action */
+} keydef;
+
+#define F(m) offsetof(ss_config, m)
+static const keydef keys[] = {
+    { "Socket",              K_SOCKET, F(socket), 1, 0 },
+    { "SocketMode",          K_MODE,   F(socket_mode), 0, 0 },
+    { "SocketGroup",         K_STR,    F(socket_group), 0, 0 },
+    { "UserID",              K_STR,    F(user), 0, 0 },
+    { "PidFile",             K_PATH,   F(pid_file), 0, 0 },
+    { "TempDirectory",       K_PATH,   F(temp_dir), 0, 0 },
+    { "BodyMemoryMax",       K_SIZE,   F(body_memory_max), 0, 0 },
+    { "SyslogFacility",      K_FACILITY,    F(syslog_facility), 0, 0 },
+    { "Register",            K_PATH,   F(register_path), 1, 0 },
+    { "AuditLog",            K_PATH,   F(audit_log), 1, 0 },
+    { "AuditKey",            K_PATH,   F(audit_key_path), 1, 0 },
+    { "QuarantineDir",       K_PATH,   F(quarantine_dir), 0, 0 },
+    { "QuarantineKey",       K_PATH,   F(quarantine_key_path), 0, 0 },
+    { "ReleaseKey",          K_PATH,   F(release_key_path), 0, 0 },
+    { "ReleaseTokenMaxAge",  K_SECONDS, F(release_token_max_age), 0, 0 },
+    { "ReleaseSubmitURL",    K_SMTPURL, F(release_submit_url), 0, 0 },
+    { "NotifyFrom",          K_STR,    F(notify_from), 0, 0 },
+    { "DSLAddress",          K_STR,    F(dsl_address), 0, 0 },
+    { "DSLDeputyAddress",    K_STR,    F(dsl_deputy_address), 0, 0 },
+    { "NotifyTemplateDir",   K_PATH,   F(notify_template_dir), 0, 0 },
+    { "OnInsecure",          K_ACTION, F(on_insecure), 0, A_NOACC },
+    { "OnInsecureUncertain", K_ACTION, F(on_insecure_uncertain), 0, A_ALL },
+    { "OnInternalError",     K_ACTION, F(on_internal_error), 0, A_ALL },
+    { "OnOversize",          K_ACTION, F(on_oversize), 0, A_ALL },
+    { "OnUnscannable",       K_ACTION, F(on_unscannable), 0, A_ALL },
+    { "MaxMessageSize",      K_SIZE,   F(max_message_size), 0, 0 },
+    { "MaxMimeDepth",        K_COUNT,  F(max_mime_depth), 0, 0 },
+    { "MaxMimeParts",        K_COUNT,  F(max_mime_parts), 0, 0 },
+    { "MaxArchiveBytes",     K_SIZE,   F(max_archive_bytes), 0, 0 },
+    { "MaxTotalBytes",       K_SIZE,   F(max_total_bytes), 0, 0 },
+    { "MaxArchiveDepth",     K_COUNT,  F(max_archive_depth), 0, 0 },
+    { "MaxArchiveEntries",   K_COUNT,  F(max_archive_entries), 0, 0 },
+    { "MaxScanSeconds",      K_COUNT,  F(max_scan_seconds), 0, 0 },
+    { "MaxScanTime",         K_COUNT,  F(max_scan_time), 0, 0 },
+    { "WorkerMemoryMax",     K_SIZE,   F(worker_memory_max), 0, 0 },
+    { "ExtractWorker",       K_PATH,   F(extract_worker), 0, 0 },
+    { "NHSTestRange",        K_BOOL,   F(nhs_test_range), 0, 0 },
+    { "CHIMod10",            K_BOOL,   F(chi_mod10), 0, 0 },
+    { "SiteName",            K_STR,    F(site_name), 0, 0 },
+    { "DSLName",             K_STR,    F(dsl_name), 0, 0 },
+    { "DSLContact",          K_STR,    F(dsl_contact), 0, 0 },
+    { "SecurePortalURL",     K_STR,    F(portal_url), 0, 0 },
+};
+#undef F
+#define NKEYS (sizeof keys / sizeof *keys)
+
+const char *const *ss_config_keys(void)
+{
+    static const char *names[NKEYS + 1];
+    for (size_t i = 0; i < NKEYS; i++)
+        names[i] = keys[i].key;
+    names[NKEYS] = NULL;
+    return (const char *const *)names;
+}
+
+ss_config *ss_config_new(void)
+{
+    ss_config *c = ss_xcalloc(1, sizeof *c);
+    c->socket_mode = 0660;
+    c->body_memory_max = 1024 * 1024;
+    c->temp_dir = ss_xstrdup("/var/tmp");
+    c->syslog_facility = ss_xstrdup("mail");
+    c->quarantine_dir = ss_xstrdup(SS_LOCALSTATEDIR "/spool/safeshare/quarantine");
+    c->release_token_max_age = 86400;
+    c->release_submit_url = ss_xstrdup("smtp://127.0.0.1:25");
+    c->on_insecure = SS_ACT_REJECT;
+    /* Spec §10: what may or may not be a child's data, or what could not
+     * be read, going somewhere insecure is for the DSL to judge, not for
+     * the sender to retry or for a bounce to lose. */
+    c->on_insecure_uncertain = SS_ACT_QUARANTINE;
+    c->on_internal_error = SS_ACT_TEMPFAIL;
+    c->on_oversize = SS_ACT_TEMPFAIL;
+    c->on_unscannable = SS_ACT_QUARANTINE;
+    c->max_message_size = 50u * 1024 * 1024;
+    c->max_mime_depth = 20;
+    c->max_mime_parts = 500;
+    c->max_archive_bytes = 100u * 1024 * 1024;
+    c->max_total_bytes = 200u * 1024 * 1024;
+    c->max_archive_depth = 3;
+    c->max_archive_entries = 10000;
+    c->max_scan_seconds = 10;
+    c->max_scan_time = 60;
+    c->worker_memory_max = 512u * 1024 * 1024;
+    c->nhs_test_range = 1;
+    c->chi_mod10 = 1;
+    c->dsl_name = ss_xstrdup("your Designated Safeguarding Lead");
+    return c;
+}
+
+void ss_config_free(ss_config *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < NKEYS; i++) {
+        kind k = keys[i].k;
+        if (k == K_STR || k == K_PATH || k == K_SOCKET || k == K_FACILITY || k == K_SMTPURL)
+            free(*(char **)((char *)c + keys[i].off));
+    }
+    free(c->path);
+    explicit_bzero(c->audit_key, sizeof c->audit_key);
+    explicit_bzero(c->quarantine_key, sizeof c->quarantine_key);
+    explicit_bzero(c->release_key, sizeof c->release_key);
+    free(c);
+}
+
+static int parse_size(const char *v, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (errno || end == v || *v == '-')
+        return -1;
+    unsigned long long mul = 1;
+    if (*end == 'K' || *end == 'k') mul = 1024ULL, end++;
+    else if (*end == 'M' || *end == 'm') mul = 1024ULL * 1024, end++;
+    else if (*end == 'G' || *end == 'g') mul = 1024ULL * 1024 * 1024, end++;
+    if (*end != '\0' || n > (unsigned long long)SIZE_MAX / mul)
+        return -1;
+    *out = (size_t)(n * mul);
+    return 0;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+    if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1"))
+        return *out = 1, 0;
+    if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0"))
+        return *out = 0, 0;
+    return -1;
+}
+
+static int valid_socket(const char *v)
+{
+    if (!strncmp(v, "unix:", 5) || !strncmp(v, "local:", 6))
+        return strchr(v, ':')[1] == '/';
+    if (!strncmp(v, "inet:", 5) || !strncmp(v, "inet6:", 6)) {
+        const char *p = strchr(v, ':') + 1;
+        char *end;
+        long port = strtol(p, &end, 10);
+        return end != p && port > 0 && port < 65536 && (*end == '\0' || *end == '@');
+    }
+    return 0;
+}
+
+static void action_list(unsigned allowed, char *out, size_t n)
+{
+    out[0] = '\0';
+    for (int a = SS_ACT_ACCEPT; a <= SS_ACT_QUARANTINE; a++) {
+        if (!(allowed & (1u << a)))
+            continue;
+        if (out[0])
+            strncat(out, ", ", n - strlen(out) - 1);
+        strncat(out, ss_action_name((ss_action)a), n - strlen(out) - 1);
+    }
+}
+
+static int valid_facility(const char *v)
+{
+    static const char *const names[] = { "mail", "daemon", "user", "local0", "local1",
+        "local2", "local3", "local4", "local5", "local6", "local7" };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(v, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* smtp://host[:port] or smtps://: where released mail is submitted. */
+static int valid_smtp_url(const char *v)
+{
+    const char *p = !strncmp(v, "smtp://", 7) ? v + 7 : !strncmp(v, "smtps://", 8) ? v + 8 : NULL;
+    return p && *p && *p != '/' && *p != ':';
+}
+
+/* Store one value; returns NULL on success or a problem description. */
+static const char *set_value(ss_config *c, const keydef *k, const char *v,
+                             char *tmp, size_t tmplen)
+{
+    void *field = (char *)c + k->off;
+    switch (k->k) {
+    case K_SMTPURL:
+        if (!valid_smtp_url(v))
+            return "expected smtp://host:port or smtps://host:port";
+        free(*(char **)field);
+        *(char **)field = ss_xstrdup(v);
+        return NULL;
+    case K_SECONDS:
+        return parse_size(v, (size_t *)field) || *(size_t *)field == 0
+                   ? "expected a positive number of seconds" : NULL;
+    case K_SOCKET:
+        if (!valid_socket(v))
+            return "expected unix:/path or inet:port@host";
+        /* fall through */
+    case K_FACILITY:
+        if (k->k == K_FACILITY && !valid_facility(v))
+            return "expected mail, daemon, user or local0 to local7";
+        /* fall through */
+    case K_STR:
+    case K_PATH:
+        if (k->k == K_PATH && v[0] != '/')
+            return "expected an absolute path";
+        free(*(char **)field);
+        *(char **)field = ss_xstrdup(v);
+        return NULL;
+    case K_ACTION: {
+        ss_action a;
+        if (ss_action_parse(v, &a) != 0 || !(k->allowed & (1u << a))) {
+            size_t used = (size_t)snprintf(tmp, tmplen, "expected one of: ");
+            action_list(k->allowed, tmp + used, tmplen - used);
+            used = strlen(tmp);
+            snprintf(tmp + used, tmplen - used, " (not \"%s\")", v);
+            return tmp;
+        }
+        *(ss_action *)field = a;
+        return NULL;
+    }
+    case K_BOOL:
+        return parse_bool(v, (int *)field) ? "expected yes or no" : NULL;
+    case K_SIZE:
+        return parse_size(v, (size_t *)field) || *(size_t *)field == 0
+                   ? "expected a positive size in bytes (suffix K, M or G allowed)" : NULL;
+    case K_COUNT:
+        return parse_size(v, (size_t *)field) || *(size_t *)field == 0
+                   ? "expected a positive whole number" : NULL;
+    case K_MODE: {
+        char *end;
+        long m = strtol(v, &end, 8);
+        if (*end || end == v || m < 0 || m > 0777)
+            return "expected an octal mode such as 0660";
+        *(mode_t *)field = (mode_t)m;
+        return NULL;
+    }
+    }
+    return "internal error";
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+/* A key file: a secret of at least 32 bytes, not readable by others. */
+static int load_key(const ss_config *c, const char *name, const char *path,
+                    unsigned char *key, size_t cap, size_t *len, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(err, errlen, "%s: %s: cannot read %s: %s", c->path, name, path,
+                 strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (st.st_mode & 0077) {
+        snprintf(err, errlen, "%s: %s: %s must not be readable by group or others (chmod 600)",
+                 c->path, name, path);
+        close(fd);
+        return -1;
+    }
+    ssize_t n = read(fd, key, cap);
+    close(fd);
+    if (n < 32) {
+        snprintf(err, errlen, "%s: %s: %s holds fewer than 32 bytes; make one with: head -c 32 /dev/urandom > %s",
+                 c->path, name, path, path);
+        return -1;
+    }
+    *len = (size_t)n;
+    return 0;
+}
+
+static int load_keys(ss_config *c, char *err, size_t errlen)
+{
+    if (load_key(c, "AuditKey", c->audit_key_path, c->audit_key, sizeof c->audit_key,
+                 &c->audit_key_len, err, errlen) != 0)
+        return -1;
+    if (c->quarantine_key_path
+        && load_key(c, "QuarantineKey", c->quarantine_key_path, c->quarantine_key,
+                    sizeof c->quarantine_key, &c->quarantine_key_len, err, errlen) != 0)
+        return -1;
+    if (c->release_key_path
+        && load_key(c, "ReleaseKey", c->release_key_path, c->release_key,
+                    sizeof c->release_key, &c->release_key_len, err, errlen) != 0)
+        return -1;
+    return 0;
+}
+
+int ss_config_uses_quarantine(const ss_config *c)
+{
+    return c->on_insecure == SS_ACT_QUARANTINE || c->on_insecure_uncertain == SS_ACT_QUARANTINE
+        || c->on_internal_error == SS_ACT_QUARANTINE || c->on_oversize == SS_ACT_QUARANTINE
+        || c->on_unscannable == SS_ACT_QUARANTINE;
+}
+
+int ss_config_check_quarantine(const ss_config *c, char *err, size_t errlen)
+{
+    static const struct { const char *key; size_t off; } on[] = {
+        { "OnInsecure", offsetof(ss_config, on_insecure) },
+        { "OnInsecureUncertain", offsetof(ss_config, on_insecure_uncertain) },
+        { "OnInternalError", offsetof(ss_config, on_internal_error) },
+        { "OnOversize", offsetof(ss_config, on_oversize) },
+        { "OnUnscannable", offsetof(ss_config, on_unscannable) },
+    };
+    if (c->release_key_len > 0)
+        return 0;
+    for (size_t i = 0; i < sizeof on / sizeof *on; i++) {
+        if (*(const ss_action *)((const char *)c + on[i].off) != SS_ACT_QUARANTINE)
+            continue;
+        snprintf(err, errlen, "%s: ReleaseKey: required because %s is quarantine "
+                 "(held mail could never be released); make one with: "
+                 "(umask 077; head -c 32 /dev/urandom > /etc/safeshare/release.key)",
+                 c->path, on[i].key);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_line(ss_config *c, const char *name, unsigned lineno, char *line,
+                      unsigned char *seen, char *err, size_t errlen)
+{
+    char tmp[256];
+    char *hash = strchr(line, '#');
+    if (hash)
+        *hash = '\0';
+    char *s = trim(line);
+    if (!*s)
+        return 0;
+    char *v = s;
+    while (*v && !isspace((unsigned char)*v))
+        v++;
+    if (*v)
+        *v++ = '\0';
+    v = trim(v);
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (strcasecmp(keys[i].key, s) != 0)
+            continue;
+        if (seen[i]) {
+            snprintf(err, errlen, "%s:%u: %s: set twice", name, lineno, keys[i].key);
+            return -1;
+        }
+        seen[i] = 1;
+        if (!*v) {
+            snprintf(err, errlen, "%s:%u: %s: missing value", name, lineno, keys[i].key);
+            return -1;
+        }
+        const char *problem = set_value(c, &keys[i], v, tmp, sizeof tmp);
+        if (problem) {
+            snprintf(err, errlen, "%s:%u: %s: %s", name, lineno, keys[i].key, problem);
+            return -1;
+        }
+        return 0;
+    }
+    snprintf(err, errlen, "%s:%u: %s: unknown key", name, lineno, s);
+    return -1;
+}
+
+ss_config *ss_config_parse(const char *name, const char *text, char *err, size_t errlen)
+{
+    ss_config *c = ss_config_new();
+    c->path = ss_xstrdup(name);
+    unsigned char seen[NKEYS] = { 0 };
+    unsigned lineno = 0;
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = ss_xstrndup(p, n);
+        lineno++;
+        int rc = parse_line(c, name, lineno, line, seen, err, errlen);
+        free(line);
+        if (rc != 0)
+            goto fail;
+        p += n + (nl != NULL);
+    }
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (keys[i].required && !seen[i]) {
+            snprintf(err, errlen, "%s: %s: required key missing", name, keys[i].key);
+            goto fail;
+        }
+    }
+    return c;
+fail:
+    ss_config_free(c);
+    return NULL;
+}
+
+ss_config *ss_config_load(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    ss_buf b = SS_BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        ss_buf_add(&b, chunk, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        snprintf(err, errlen, "%s: read error", path);
+        ss_buf_free(&b);
+        return NULL;
+    }
+    if (memchr(b.p ? b.p : "", '\0', b.len)) {
+        snprintf(err, errlen, "%s: contains a NUL byte; not a text file", path);
+        ss_buf_free(&b);
+        return NULL;
+    }
+    ss_config *c = ss_config_parse(path, b.p ? b.p : "", err, errlen);
+    ss_buf_free(&b);
+    if (c && load_keys(c, err, errlen) != 0) {
+        ss_config_free(c);
+        return NULL;
+    }
+    return c;
+}

@@ -1,0 +1,86 @@
+/* safeshare.conf: `Key value` lines, `#` comments, one typed table.
+ * Unknown keys and bad values are errors naming file, line and key. */
+#ifndef SS_CONFIG_H
+#define SS_CONFIG_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include "base/types.h"
+
+typedef struct ss_config {
+    char *path;                /* the file it came from */
+    /* daemon */
+    char *socket;              /* unix:/path or inet:port@host */
+    mode_t socket_mode;
+    char *socket_group;        /* group to own a unix socket, or NULL */
+    char *user;                /* drop privileges to this user when root */
+    char *pid_file;
+    char *temp_dir;            /* where large bodies spill */
+    size_t body_memory_max;    /* bytes kept in memory before spilling */
+    char *syslog_facility;
+    /* policy inputs */
+    char *register_path;
+    char *audit_log;
+    char *audit_key_path;
+    unsigned char audit_key[256];
+    size_t audit_key_len;
+    char *quarantine_dir;
+    char *quarantine_key_path; /* optional: encrypt held mail at rest */
+    unsigned char quarantine_key[256];
+    size_t quarantine_key_len;
+    /* release of held mail (policy/token.h) */
+    char *release_key_path;    /* signs release tokens; needed to quarantine */
+    unsigned char release_key[256];
+    size_t release_key_len;
+    size_t release_token_max_age;  /* seconds a release token stays valid */
+    char *release_submit_url;  /* smtp://host:port where released mail goes */
+    char *notify_from;         /* envelope and From: of safeshare's notices */
+    char *dsl_address;         /* where the DSL is told mail is waiting */
+    char *dsl_deputy_address;  /* also gets the reminders (policy/notify.h) */
+    char *notify_template_dir; /* files here override the built-in notices */
+    /* outcomes */
+    ss_action on_insecure;
+    ss_action on_insecure_uncertain;
+    ss_action on_internal_error;
+    ss_action on_oversize;
+    ss_action on_unscannable;
+    size_t max_message_size;
+    size_t max_mime_depth;
+    size_t max_mime_parts;
+    /* attachments (policy/attach.h) */
+    size_t max_archive_bytes;  /* decompressed bytes from one archive */
+    size_t max_total_bytes;    /* decompressed bytes in all the message's attachments */
+    size_t max_archive_depth;
+    size_t max_archive_entries;
+    size_t max_scan_seconds;   /* CPU seconds per attachment worker */
+    size_t max_scan_time;      /* wall-clock seconds to read one message */
+    size_t worker_memory_max;  /* address space per attachment worker */
+    char *extract_worker;      /* safeshare-extract path, or NULL: installed */
+    /* detection switches */
+    int nhs_test_range;
+    int chi_mod10;
+    /* the practitioner's reply */
+    char *site_name;
+    char *dsl_name;
+    char *dsl_contact;
+    char *portal_url;
+} ss_config;
+
+/* Defaults only (no file): safe values for every optional key. */
+ss_config *ss_config_new(void);
+/* Load FILE. On error returns NULL and writes "FILE:LINE: Key: problem". */
+ss_config *ss_config_load(const char *path, char *err, size_t errlen);
+/* Parse from memory (tests). name is used in messages. */
+ss_config *ss_config_parse(const char *name, const char *text, char *err, size_t errlen);
+void ss_config_free(ss_config *c);
+/* 1 when any On* key says quarantine. */
+int ss_config_uses_quarantine(const ss_config *c);
+/* What a daemon that may quarantine needs before it starts: a ReleaseKey
+ * when any On* key is quarantine (held mail could never be released
+ * otherwise). 0, or -1 with err naming the key. */
+int ss_config_check_quarantine(const ss_config *c, char *err, size_t errlen);
+
+/* The documented key list, for `-n -v` style output and the man page test. */
+const char *const *ss_config_keys(void);
+
+#endif

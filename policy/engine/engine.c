@@ -1,0 +1,163 @@
+#include "engine.h"
+#include "base/buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void ss_today(char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static int register_stale(const ss_register *r)
+{
+    time_t exp = r ? ss_register_expires(r) : 0;
+    return exp != 0 && time(NULL) > exp;
+}
+
+/* Every party checked against the register. A stale register makes every
+ * party insecure for child data: fail closed, never trust old data. */
+static void check_parties(const ss_register *r, const ss_txn *t, const char *today,
+                          ss_result *out)
+{
+    out->nparties = t->nrcpts + 1;
+    out->parties = ss_xcalloc(out->nparties, sizeof *out->parties);
+    int stale = register_stale(r);
+    for (size_t i = 0; i < out->nparties; i++) {
+        ss_party *p = &out->parties[i];
+        p->is_sender = i == 0;
+        p->address = ss_xstrdup(i == 0 ? (t->sender ? t->sender : "") : t->rcpts[i - 1]);
+        ss_register_check(r, p->address, today, &p->m);
+        if (stale && p->m.secure) {
+            p->m.secure = 0;
+            snprintf(p->m.why, sizeof p->m.why, "the secure-domain register is out of date");
+        }
+    }
+}
+
+void ss_engine_detect(const ss_config *c, const char *today, const ss_extract *x,
+                      ss_findings *f)
+{
+    ss_detect_opts o;
+    ss_detect_opts_default(&o);
+    if (today)
+        sscanf(today, "%d-%d-%d", &o.ref_year, &o.ref_month, &o.ref_day);
+    o.chi_mod10 = c->chi_mod10;
+    o.nhs_test_range = c->nhs_test_range;
+    for (size_t i = 0; i < x->nsegs; i++)
+        ss_detect_segment(x->segs[i].text, x->segs[i].len, i, &o, f);
+    ss_detect_grade(f);
+}
+
+static void unparseable(ss_extract *x, const char *why)
+{
+    x->skipped = ss_xrealloc(x->skipped, (x->nskipped + 1) * sizeof *x->skipped);
+    x->skipped[x->nskipped].location = ss_xstrdup("the whole message");
+    x->skipped[x->nskipped].why = ss_xstrdup(why);
+    x->skipped[x->nskipped].unreadable = 1;
+    x->nskipped++;
+}
+
+static void finish(const ss_config *c, const ss_register *r, const ss_txn *t,
+                   const char *today, ss_result *out)
+{
+    ss_engine_detect(c, today, &out->x, &out->f);
+    check_parties(r, t, today, out);
+    ss_reference_new(out->v.reference);
+    ss_decide(c, &out->f, out->parties, out->nparties, &out->x, t->oversize, &out->v);
+    ss_reply_build(c, &out->v, &out->f, &out->x, out->parties, out->nparties, &out->reply);
+    ss_engine_rerecord(c, r, t, out);
+}
+
+void ss_engine_rerecord(const ss_config *c, const ss_register *r, const ss_txn *t,
+                        ss_result *out)
+{
+    char now[32];
+    ss_audit_now(now);
+    ss_audit_in in = {
+        .time = now, .source = t->source, .queue_id = t->queue_id,
+        .message_id = out->x.message_id, .parties = out->parties,
+        .nparties = out->nparties, .findings = &out->f, .extract = &out->x,
+        .verdict = &out->v, .register_serial = r ? ss_register_serial(r) : 0,
+        .key = c->audit_key, .keylen = c->audit_key_len,
+    };
+    free(out->record);
+    out->record = ss_audit_record(&in);
+}
+
+void ss_verdict_override(ss_verdict *v, ss_action a, const char *rule, const char *reason)
+{
+    v->action = a;
+    v->rule = rule;
+    v->reasons = ss_xrealloc(v->reasons, (v->nreasons + 1) * sizeof *v->reasons);
+    v->reasons[v->nreasons++] = ss_xstrdup(reason);
+}
+
+void ss_engine_limits(const ss_config *c, ss_extract_limits *l)
+{
+    ss_extract_limits d = SS_EXTRACT_LIMITS_DEFAULT;
+    *l = d;
+    l->max_depth = c->max_mime_depth;
+    l->max_parts = c->max_mime_parts;
+    l->attach.max_archive_bytes = c->max_archive_bytes;
+    l->attach.max_total_bytes = c->max_total_bytes;
+    l->attach.max_archive_depth = c->max_archive_depth;
+    l->attach.max_entries = c->max_archive_entries;
+    l->attach.max_seconds = c->max_scan_seconds > 3600 ? 3600u : (unsigned)c->max_scan_seconds;
+    l->attach.max_memory = c->worker_memory_max;
+    l->worker = c->extract_worker;      /* NULL: $SAFESHARE_EXTRACT or installed */
+    /* MaxTotalBytes and MaxScanTime span the whole message */
+    l->max_seconds = c->max_scan_time > 86400 ? 86400u : (unsigned)c->max_scan_time;
+}
+
+/* The message comes from memory (msg) or a file (fd >= 0). */
+static int run(const ss_config *c, const ss_register *r, const ss_txn *t,
+               const char *msg, size_t len, int fd, ss_result *out)
+{
+    memset(out, 0, sizeof *out);
+    char today[11], err[256];
+    if (t->today)
+        snprintf(today, sizeof today, "%s", t->today);
+    else
+        ss_today(today);
+    ss_extract_limits l;
+    ss_engine_limits(c, &l);
+    if (!t->oversize) {
+        int rc = fd >= 0 ? ss_extract_fd(fd, &l, &out->x, err, sizeof err)
+                         : ss_extract_mem(msg, len, &l, &out->x, err, sizeof err);
+        if (rc != 0)
+            unparseable(&out->x, err);
+    }
+    finish(c, r, t, today, out);
+    return 0;
+}
+
+int ss_engine_run_mem(const ss_config *c, const ss_register *r, const ss_txn *t,
+                      const char *msg, size_t len, ss_result *out)
+{
+    return run(c, r, t, msg, len, -1, out);
+}
+
+int ss_engine_run_fd(const ss_config *c, const ss_register *r, const ss_txn *t,
+                     int fd, ss_result *out)
+{
+    return run(c, r, t, NULL, 0, fd, out);
+}
+
+void ss_result_free(ss_result *res)
+{
+    ss_extract_free(&res->x);
+    ss_findings_free(&res->f);
+    for (size_t i = 0; i < res->nparties; i++)
+        free(res->parties[i].address);
+    free(res->parties);
+    ss_verdict_free(&res->v);
+    ss_reply_free(&res->reply);
+    free(res->record);
+    memset(res, 0, sizeof *res);
+}

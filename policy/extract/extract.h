@@ -1,0 +1,84 @@
+/* MIME message → UTF-8 text segments, each with a location a person can read.
+ * Nothing matches across segments (spec §0.1): each Subject, text part and
+ * (later) attachment is its own segment. */
+#ifndef SS_EXTRACT_H
+#define SS_EXTRACT_H
+
+#include <stddef.h>
+#include "reader/reader.h"
+
+typedef struct {
+    char *text;       /* UTF-8, NUL-terminated, decoded and charset-converted */
+    size_t len;
+    char *location;   /* "the subject", "the message body", "the HTML body",
+                         "the HTML body (hidden text)",
+                         "forwarded message › the message body",
+                         "attachment \"a.eml\" › the message body" */
+} ss_segment;
+
+/* A part we did not (or could not) read. Never silently skipped: the
+ * decision records it and, where the policy says so, acts on it. */
+typedef struct {
+    char *location;   /* "attachment \"referral.docx\"" */
+    char *why;        /* "attachments are not scanned yet", "corrupt base64" */
+    int unreadable;   /* 1: could not be decoded (fail closed); 0: not scanned by design */
+} ss_unscanned;
+
+typedef struct {
+    size_t max_depth;     /* MIME nesting; deeper parts become unscanned (unreadable) */
+    size_t max_parts;     /* parts beyond this become unscanned (unreadable) */
+    size_t max_text;      /* bytes of decoded text per segment; beyond: unreadable */
+    ss_attach_limits attach;  /* archives and the extraction worker */
+    const char *worker;   /* safeshare-extract path; NULL: $SAFESHARE_EXTRACT,
+                             else the installed one */
+    unsigned max_seconds; /* wall clock for the whole message (MaxScanTime);
+                             a part not started or cut off by it is
+                             unreadable. 0: no limit */
+} ss_extract_limits;
+
+/* attach.max_total_bytes counts across all the message's attachments. */
+#define SS_EXTRACT_LIMITS_DEFAULT { 20, 500, 64u * 1024 * 1024, \
+                                    SS_ATTACH_LIMITS_DEFAULT, NULL, 60 }
+
+typedef struct {
+    ss_segment *segs;
+    size_t nsegs, segcap;
+    ss_unscanned *skipped;
+    size_t nskipped, skipcap;
+    char *message_id;     /* without <>, or NULL */
+    char *subject;        /* decoded, or NULL (for the practitioner's reply) */
+} ss_extract;
+
+/* Parse a whole RFC 5322 message (headers + body, CRLF or LF).
+ * Returns 0 on success; -1 when the message cannot be parsed at all, with a
+ * reason in err. Individual bad parts do not fail the call: they are added
+ * to skipped[] with unreadable=1. */
+int ss_extract_mem(const char *msg, size_t len, const ss_extract_limits *lim,
+                   ss_extract *out, char *err, size_t errlen);
+/* The same from a file descriptor positioned at the message start (the
+ * milter's spilled body). The fd is not closed. */
+int ss_extract_fd(int fd, const ss_extract_limits *lim,
+                  ss_extract *out, char *err, size_t errlen);
+void ss_extract_free(ss_extract *x);
+
+/* Reduce HTML to the text a reader sees: tags removed (block tags become
+ * line breaks), entities decoded, <script>/<style> contents dropped. Returns
+ * a malloc'd UTF-8 string; *outlen set if not NULL. */
+char *ss_html_to_text(const char *html, size_t len, size_t *outlen);
+/* The same, and what is delivered but not shown — comments, <script>,
+ * <style>, <head> with its <title>, display:none elements — returned apart
+ * in *hidden (malloc'd, "" when there is none; lengths may be NULL), one
+ * piece per line, so nothing joins visible text into one number. */
+char *ss_html_split(const char *html, size_t len, size_t *outlen,
+                    char **hidden, size_t *hiddenlen);
+
+/* Process-wide GMime set-up; idempotent, thread-safe. ss_extract_mem and
+ * ss_extract_fd call it themselves, so calling it is optional. */
+void ss_extract_global_init(void);
+
+/* The Unicode code point of a windows-1252 byte, 0 for the five bytes it
+ * leaves undefined. Shared by the charset fallback and the HTML reader
+ * (HTML5 reads &#150; as windows-1252). */
+unsigned ss_cp1252_codepoint(unsigned char c);
+
+#endif

@@ -1,0 +1,79 @@
+/* Internals of MIME extraction, shared by its files and by nothing else:
+ *   extract.c      the walk over the MIME tree and the entry points
+ *   extract_msg.c  attached .eml files read as messages
+ *   charset.c      any charset → UTF-8, format=flowed
+ *   location.c     the locations a person reads ("attachment \"x\" › …")
+ *   html.c         HTML → visible and hidden text
+ * Not part of any contract. */
+#ifndef SS_EXTRACT_INT_H
+#define SS_EXTRACT_INT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <gmime/gmime.h>
+
+#include "base/buf.h"
+#include "extract.h"
+
+typedef struct {          /* one message level */
+    const char *prefix;   /* "", "forwarded message › ", "attachment \"a.eml\" › "... */
+    size_t leaf;          /* leaf parts numbered so far at this level */
+    size_t nplain, nhtml; /* inline text/plain and text/html parts here */
+} ssx_level;
+
+typedef struct {
+    const ss_extract_limits *lim;
+    ss_extract *out;
+    size_t nparts;        /* MIME objects seen in the whole message */
+    int stopped;          /* the part limit was hit: read nothing more */
+    size_t attach_bytes;  /* decompressed attachment bytes so far (MaxTotalBytes) */
+    struct timespec deadline;  /* MaxScanTime; tv_sec 0: none */
+} ssx_walker;
+
+/* ---- extract.c ---------------------------------------------------------- */
+
+/* Take both strings. An empty text is dropped. */
+void ssx_add_segment(ss_extract *x, char *text, size_t len, char *location);
+void ssx_add_skipped(ss_extract *x, char *location, const char *why, int unreadable);
+/* Read a message (subject and MIME tree) at prefix, depth levels down. */
+void ssx_read_message(ssx_walker *w, GMimeMessage *msg, const char *prefix,
+                      size_t depth);
+/* Milliseconds left before MaxScanTime: -1 when there is no deadline, 0
+ * when it has passed. */
+long ssx_ms_left(const ssx_walker *w);
+#define SSX_WHY_SLOW "the message took too long to check"
+
+/* ---- extract_msg.c ------------------------------------------------------ */
+
+/* A leaf part that holds a whole message (message/rfc822 with a name, a
+ * .eml file, or bytes that are plainly an RFC 5322 message): parse it and
+ * read it at lv's prefix + location + " › ". Returns 1 if it was handled
+ * (read or reported), 0 if the part is not a message. Takes location only
+ * when it returns 1. */
+int ssx_read_attached_message(ssx_walker *w, GMimePart *part, const GByteArray *ba,
+                              char *location, size_t depth);
+GMimeParserOptions *ssx_parser_options(void);   /* extract.c */
+/* Header fields of a parsed message; 0: it was not a message at all. */
+int ssx_header_count(GMimeMessage *msg);
+
+/* ---- charset.c ---------------------------------------------------------- */
+
+/* ssx_to_utf8 without the GMime set-up (callers have done it). */
+void ssx_charset_utf8(ss_buf *b, const char *s, size_t n, const char *charset);
+/* RFC 3676 format=flowed: join soft line breaks in place. */
+void ssx_unflow(ss_buf *b, int delsp);
+
+/* ---- location.c --------------------------------------------------------- */
+
+/* prefix + text, or prefix + text + " \"NAME\"" when name is given. */
+char *ssx_loc_make(const ssx_level *lv, const char *text, const char *name);
+/* "part N (type/subtype)" for the current leaf at this level. */
+char *ssx_part_location(const ssx_level *lv, GMimeObject *obj);
+/* Where a leaf's text is: the message body, the HTML body, an attachment
+ * (fname not NULL), or part N. */
+char *ssx_leaf_location(const ssx_level *lv, GMimeObject *obj, const char *fname);
+/* "LOCATION › ", the prefix for a message read inside an attachment. */
+char *ssx_nested_prefix(const char *location);
+
+#endif

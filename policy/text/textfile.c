@@ -1,0 +1,64 @@
+/* Text and CSV attachments in any charset. No parser risk, so this runs
+ * in-process (and in the worker, for text files inside archives).
+ *
+ * Excel's "Unicode text" export is UTF-16 LE, with or without a BOM, and
+ * usually labelled application/octet-stream or text/plain with no charset:
+ * read as Latin-1 every other byte would be NUL and "9434765919" would be
+ * invisible to detection. So the bytes decide before the label does. */
+#include "reader/reader.h"
+
+#include <string.h>
+
+/* 'L' or 'B' for UTF-16 without a BOM, judged by where the NULs fall:
+ * mostly-ASCII UTF-16 has a NUL in every other byte. 0 otherwise. */
+static char utf16_guess(const unsigned char *d, size_t len)
+{
+    size_t n = len < 4096 ? len : 4096, even = 0, odd = 0;
+    if (n < 4)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (d[i] == 0 && i % 2)
+            odd++;
+        else if (d[i] == 0)
+            even++;
+    if (odd > n / 4 && even < odd / 8)
+        return 'L';
+    if (even > n / 4 && odd < even / 8)
+        return 'B';
+    return 0;
+}
+
+static void unix_newlines(ss_buf *b)
+{
+    size_t w = 0;
+    for (size_t r = 0; r < b->len; r++) {
+        if (b->p[r] == '\r') {
+            b->p[w++] = '\n';
+            if (r + 1 < b->len && b->p[r + 1] == '\n')
+                r++;
+        } else {
+            b->p[w++] = b->p[r];
+        }
+    }
+    b->len = w;
+    if (b->p)
+        b->p[w] = '\0';
+}
+
+void ssx_text_decode(ss_buf *out, const unsigned char *data, size_t len,
+                     const char *charset)
+{
+    const char *s = (const char *)data;
+    char g;
+    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        ssx_to_utf8(out, s + 3, len - 3, "utf-8");
+    else if (len >= 2 && memcmp(s, "\xFF\xFE", 2) == 0)
+        ssx_to_utf8(out, s + 2, len - 2, "UTF-16LE");
+    else if (len >= 2 && memcmp(s, "\xFE\xFF", 2) == 0)
+        ssx_to_utf8(out, s + 2, len - 2, "UTF-16BE");
+    else if ((g = utf16_guess(data, len)) != 0)
+        ssx_to_utf8(out, s, len, g == 'L' ? "UTF-16LE" : "UTF-16BE");
+    else
+        ssx_to_utf8(out, s, len, charset);
+    unix_newlines(out);
+}
