@@ -3,7 +3,7 @@
 #include "buildconf.h"
 #include "callbacks.h"
 #include "config/config.h"
-#include "extract/extract.h"
+#include "text/charset.h"
 #include "base/log.h"
 #include "notify/outbox.h"
 #include "socket.h"
@@ -156,7 +156,7 @@ int main(int argc, char **argv)
                 st->cfg->syslog_facility);
         return 1;
     }
-    ss_extract_global_init();
+    ss_text_init();
     /* Before any thread: notices and nothing else use libcurl here. */
     curl_global_init(CURL_GLOBAL_DEFAULT);
     if (smfi_register(ss_filter) != MI_SUCCESS || open_socket(st->cfg, err, sizeof err) != 0

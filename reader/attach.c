@@ -13,7 +13,7 @@ static int zip_family(const unsigned char *data, size_t len, const char *sub,
                       const ss_attach_limits *lim, int depth, ssx_out *o)
 {
     ssx_entries names = { 0 };
-    ssx_reader *r = ssx_read_zip;
+    ssx_reader *r = NULL;
     if (ssx_zip_names(data, len, lim->max_entries + 1, &names) == 0) {
         if (ssx_entry_find(&names, "word/document.xml"))
             r = ssx_read_docx;
@@ -26,6 +26,8 @@ static int zip_family(const unsigned char *data, size_t len, const char *sub,
             r = ssx_read_odf;
     }
     ssx_entries_free(&names);
+    if (!r)
+        return ssx_read_archive(data, len, sub, lim, depth, o, ssx_read_any);
     return r(data, len, sub, lim, depth, o);
 }
 

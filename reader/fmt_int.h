@@ -7,7 +7,7 @@
 #include "reader.h"
 #include "base/buf.h"
 
-/* ---- XML (policy/fmt_xml.c) -------------------------------------------- */
+/* ---- XML (reader/fmt_xml.c) -------------------------------------------- */
 
 /* One pass, no DTD, no external or custom entities (so no XXE and no
  * entity expansion bombs). Names are qualified ("w:t"); compare with
@@ -40,7 +40,7 @@ typedef struct {
 void ssx_xml_text(const char *xml, size_t len, const ssx_xml_rules *r,
                   ss_buf *out);
 
-/* ---- ZIP (policy/fmt_zip.c) -------------------------------------------- */
+/* ---- ZIP (reader/fmt_zip.c) -------------------------------------------- */
 
 typedef struct {
     char *name;
@@ -60,6 +60,13 @@ typedef struct {
 int ssx_zip_load(const unsigned char *data, size_t len, const char *sub,
                  const ss_attach_limits *lim, ssx_out *o,
                  int (*want)(const char *name), ssx_entries *out);
+/* Every regular entry that want(name) accepts (all if want is NULL),
+ * decompressed under the limits, handed to fn; fn returning nonzero
+ * stops the walk. -1 when the archive could not be read (reported). */
+typedef int (*ssx_entry_fn)(void *ctx, const char *name, ss_buf *data);
+int ssx_zip_each(const unsigned char *data, size_t len, const char *sub,
+                 const ss_attach_limits *lim, ssx_out *o,
+                 int (*want)(const char *name), ssx_entry_fn fn, void *ctx);
 /* Names only, no decompression (format detection). -1 if unreadable. */
 int ssx_zip_names(const unsigned char *data, size_t len, size_t max,
                   ssx_entries *out);

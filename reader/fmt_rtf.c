@@ -6,7 +6,7 @@
  * ends become newlines and cells become tabs, so numbers in different
  * cells never join. */
 #include "fmt_int.h"
-#include "extract/extract.h"
+
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
-/* ZIP containers with libarchive: plain archives (each entry read as an
- * attachment of its own, recursively) and the entries OOXML/ODF readers ask
- * for.
+/* ZIP containers with libarchive: the entries a plain archive holds
+ * (fmt_archive.c reads each as an attachment of its own) and the entries
+ * the OOXML/ODF readers ask for.
  *
  * Hostile archives: decompressed bytes are counted as they come out, never
  * taken from the (forgeable) size in the header, so a zip bomb stops at the
@@ -137,11 +137,9 @@ static int entry_ok(struct archive_entry *e, budget *bg, size_t count)
     return 1;
 }
 
-typedef int (*entry_fn)(void *ctx, const char *name, ss_buf *data);
-
 /* Every regular entry wanted, decompressed under the limits, to fn. */
 static int zip_each(const unsigned char *data, size_t len, budget *bg,
-                    int (*want)(const char *), entry_fn fn, void *ctx)
+                    int (*want)(const char *), ssx_entry_fn fn, void *ctx)
 {
     struct archive *a = open_zip(data, len);
     if (!a) {
@@ -193,35 +191,10 @@ int ssx_zip_load(const unsigned char *data, size_t len, const char *sub,
     return zip_each(data, len, &bg, want, keep_entry, out);
 }
 
-typedef struct {
-    const char *sub;
-    const ss_attach_limits *lim;
-    int depth;
-    ssx_out *o;
-} walk_ctx;
-
-/* An entry of a plain archive is read like an attachment of its own. */
-static int read_member(void *ctx, const char *name, ss_buf *data)
-{
-    walk_ctx *w = ctx;
-    const char *base = strrchr(name, '/');
-    base = base && base[1] ? base + 1 : name;
-    char *shown = ssx_clean_name(name);
-    ss_buf q = SS_BUF_INIT;
-    ss_buf_printf(&q, "\"%s\"", shown);
-    free(shown);
-    char *sub = ssx_sub_join(w->sub, q.p);
-    ss_buf_free(&q);
-    ssx_read_any((const unsigned char *)data->p, data->len, sub, base, NULL,
-                 w->lim, w->depth + 1, w->o);
-    free(sub);
-    return 0;
-}
-
-int ssx_read_zip(const unsigned char *data, size_t len, const char *sub,
-                 const ss_attach_limits *lim, int depth, ssx_out *o)
+int ssx_zip_each(const unsigned char *data, size_t len, const char *sub,
+                 const ss_attach_limits *lim, ssx_out *o,
+                 int (*want)(const char *name), ssx_entry_fn fn, void *ctx)
 {
     budget bg = { sub, lim, o, 0 };
-    walk_ctx w = { sub, lim, depth, o };
-    return zip_each(data, len, &bg, NULL, read_member, &w) < 0 ? -1 : 0;
+    return zip_each(data, len, &bg, want, fn, ctx);
 }

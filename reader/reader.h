@@ -1,7 +1,7 @@
 /* Attachments: telling formats apart and reading each one's text.
  *
  * Complex formats (ZIP, Office, PDF) are parsed in a worker process with
- * memory and CPU limits (policy/worker.c, program safeshare-extract), so a
+ * memory and CPU limits (reader/worker.c, program safeshare-extract), so a
  * hostile file can crash or hang only the worker, never the milter. The
  * format readers below are plain functions so they can be unit-tested in
  * process; the worker calls them and streams their output back.
@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include "base/buf.h"
+#include "text/charset.h"
 
 typedef struct {
     size_t max_archive_bytes;   /* decompressed bytes from one archive */
@@ -49,16 +50,15 @@ struct ssx_out {
 typedef int ssx_reader(const unsigned char *data, size_t len, const char *sub,
                        const ss_attach_limits *lim, int depth, ssx_out *o);
 
-ssx_reader ssx_read_pdf;        /* policy/fmt_pdf.c (poppler-glib); compiled
+ssx_reader ssx_read_pdf;        /* reader/fmt_pdf.c (poppler-glib); compiled
                                    in when pdf.am defines SS_HAVE_PDF */
-ssx_reader ssx_read_zip;        /* policy/fmt_zip.c: a plain ZIP archive */
-ssx_reader ssx_read_docx;       /* policy/fmt_ooxml.c */
+ssx_reader ssx_read_docx;       /* reader/fmt_ooxml.c */
 ssx_reader ssx_read_xlsx;
 ssx_reader ssx_read_pptx;
-ssx_reader ssx_read_odf;        /* policy/fmt_odf.c: ODT, ODS, ODP */
-ssx_reader ssx_read_rtf;        /* policy/fmt_rtf.c */
+ssx_reader ssx_read_odf;        /* reader/fmt_odf.c: ODT, ODS, ODP */
+ssx_reader ssx_read_rtf;        /* reader/fmt_rtf.c */
 
-/* ---- sniffing (policy/sniff.c, in libsafeshare) ------------------------ */
+/* ---- sniffing (reader/sniff.c, in libsafeshare) ------------------------ */
 
 typedef enum {
     SSX_EMPTY,       /* nothing to read */
@@ -83,24 +83,23 @@ int ssx_looks_like_message(const unsigned char *data, size_t len);
 void ssx_describe(const unsigned char *data, size_t len, const char *ctype,
                   char *out, size_t outlen);
 
-/* ---- dispatch (policy/attach.c, in libssread) -------------------------- */
+/* ---- dispatch (reader/attach.c, in libssread) -------------------------- */
 
 /* Read one attachment or archive entry of any kind. name/ctype may be NULL. */
-int ssx_read_any(const unsigned char *data, size_t len, const char *sub,
-                 const char *name, const char *ctype,
-                 const ss_attach_limits *lim, int depth, ssx_out *o);
+typedef int ssx_any_reader(const unsigned char *data, size_t len, const char *sub,
+                           const char *name, const char *ctype,
+                           const ss_attach_limits *lim, int depth, ssx_out *o);
+ssx_any_reader ssx_read_any;
 
-/* ---- shared helpers ---------------------------------------------------- */
+/* reader/fmt_archive.c: a plain ZIP archive, each entry read by member
+ * (the dispatcher, passed down rather than called by name). */
+int ssx_read_archive(const unsigned char *data, size_t len, const char *sub,
+                     const ss_attach_limits *lim, int depth, ssx_out *o,
+                     ssx_any_reader *member);
 
-/* policy/fmt_text.c: bytes of a text attachment → UTF-8 with LF line ends.
- * A BOM (UTF-8, UTF-16 LE/BE) wins over the declared charset; UTF-16
- * without a BOM is recognised by its NUL pattern. */
-void ssx_text_decode(ss_buf *out, const unsigned char *data, size_t len,
-                     const char *charset);
-/* policy/extract.c: charset → UTF-8 that never fails (bad bytes become
- * U+FFFD, NUL becomes a space). charset may be NULL (UTF-8 or cp1252). */
-void ssx_to_utf8(ss_buf *out, const char *s, size_t n, const char *charset);
-/* policy/extract.c: a name made safe for a location: control characters
+/* ---- shared helpers (reader/sub.c) ----------------------------------- */
+
+/* reader/sub.c: a name made safe for a location: control characters
  * removed, '"' → '\'', cut at 60 characters, runs of 6+ digits masked '#'. */
 char *ssx_clean_name(const char *name);
 /* "12 MB", "3 KB", "10 bytes". */
@@ -112,7 +111,7 @@ char *ssx_sub_join(const char *a, const char *b);
 /* o->text at "sub › child", unless text is empty or only whitespace. */
 void ssx_emit(ssx_out *o, const char *sub, const char *child, ss_buf *text);
 
-/* ---- containment (policy/worker.c, in libsafeshare) -------------------- */
+/* ---- containment (reader/worker.c, in libsafeshare) -------------------- */
 
 /* Read an attachment: plain text in-process, everything else in a
  * safeshare-extract worker at `worker` (NULL: $SAFESHARE_EXTRACT, else the
@@ -126,7 +125,7 @@ void ssx_scan(const unsigned char *data, size_t len, const char *name,
               const char *ctype, const char *charset,
               const ss_attach_limits *lim, const char *worker, ssx_out *o);
 
-/* The worker's side of the protocol (policy/worker.c): an ssx_out that
+/* The worker's side of the protocol (reader/worker.c): an ssx_out that
  * frames each record onto fd. */
 void ssx_frame_out(ssx_out *o, int *fd);
 void ssx_frame_total(int fd, size_t total);

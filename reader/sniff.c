@@ -160,24 +160,6 @@ int ssx_looks_like_message(const unsigned char *d, size_t len)
     return 0;
 }
 
-void ssx_size_words(size_t n, char *out, size_t outlen)
-{
-    if (n >= (1u << 20))
-        snprintf(out, outlen, "%zu MB", n >> 20);
-    else if (n >= 1024)
-        snprintf(out, outlen, "%zu KB", n >> 10);
-    else
-        snprintf(out, outlen, "%zu bytes", n);
-}
-
-void ssx_why_total(size_t limit, char *out, size_t outlen)
-{
-    char size[32];
-    ssx_size_words(limit, size, sizeof size);
-    snprintf(out, outlen, "the message's attachments expand to more than %s "
-             "in all", size);
-}
-
 void ssx_describe(const unsigned char *data, size_t len, const char *ctype,
                   char *out, size_t outlen)
 {
@@ -203,24 +185,3 @@ void ssx_describe(const unsigned char *data, size_t len, const char *ctype,
     snprintf(out, outlen, "unknown binary data");
 }
 
-char *ssx_sub_join(const char *a, const char *b)
-{
-    ss_buf r = SS_BUF_INIT;
-    ss_buf_adds(&r, a ? a : "");
-    if (a && *a && b && *b)
-        ss_buf_adds(&r, " \xe2\x80\xba ");
-    ss_buf_adds(&r, b ? b : "");
-    return ss_buf_steal(&r);
-}
-
-void ssx_emit(ssx_out *o, const char *sub, const char *child, ss_buf *text)
-{
-    size_t i = 0;
-    while (i < text->len && strchr(" \t\r\n", text->p[i]))
-        i++;
-    if (i == text->len)
-        return;
-    char *s = ssx_sub_join(sub, child);
-    o->text(o, s, text->p ? text->p : "", text->len);
-    free(s);
-}

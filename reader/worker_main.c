@@ -1,5 +1,5 @@
 /* safeshare-extract: reads one attachment from stdin and writes its text
- * as framed records on stdout (policy/worker.c describes the frames).
+ * as framed records on stdout (reader/worker.c describes the frames).
  *
  *   safeshare-extract ARCHIVE_BYTES TOTAL_BYTES DEPTH ENTRIES SECONDS MEMORY USED NAME TYPE
  *

@@ -155,7 +155,7 @@ int ss_ctl_explain(const char *conf, int argc, char **argv)
     } else if (read_file(argv[optind], &msg) != 0) {
         fprintf(stderr, "safesharectl: cannot read %s\n", argv[optind]);
     } else {
-        ss_extract_global_init();
+        ss_text_init();
         ss_txn t = { .sender = from, .rcpts = to, .nrcpts = nto, .today = date,
                      .source = "explain", .oversize = msg.len > c->max_message_size };
         ss_result r;

@@ -258,7 +258,7 @@ int ss_qctl_show(const ss_config *c, int argc, char **argv)
     ss_qenvelope env;
     if (ss_qmeta_envelope(e.meta_json, &env) != 0)
         memset(&env, 0, sizeof env);
-    ss_extract_global_init();
+    ss_text_init();
     ss_extract_limits l;
     ss_engine_limits(c, &l);
     ss_extract x;

@@ -1,6 +1,7 @@
 /* Detection driver (spec identifiers.md): normalise a segment, find every
- * keyword once, run the detectors, grade confidence (§10). */
-#include "detect_int.h"
+ * keyword once, run the detectors, grade confidence (§10). The detectors
+ * report through segment.h and never call back here. */
+#include "detectors.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -8,11 +9,6 @@
 #include <time.h>
 
 #include "base/buf.h"
-
-/* Longest keyword span in bytes: bounds the backward binary search. */
-#define KW_MAXLEN 64
-#define KW_WINDOW 300      /* §10 proximity, either side */
-#define DEMOTE_WINDOW 20   /* §10 label ending just before */
 
 #define DOBK (SS_KW_BIT(SS_T_NHS) | SS_KW_BIT(SS_T_CHI) | SS_KW_BIT(SS_T_HCN) | \
               SS_KW_BIT(SS_T_DOB_CHILD))
@@ -83,98 +79,6 @@ static void on_keyword(void *ctx, size_t idx, size_t s, size_t e)
         c->kw = ss_xrealloc(c->kw, c->kwcap * sizeof *c->kw);
     }
     c->kw[c->nkw++] = (ss_kwhit){ s, e, mask };
-}
-
-size_t ss_kw_first(const ss_segctx *c, size_t pos)
-{
-    size_t lo = 0, hi = c->nkw;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->kw[mid].s < pos)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-int ss_kw_near(const ss_segctx *c, unsigned mask, size_t s, size_t e)
-{
-    size_t from = s > KW_WINDOW + KW_MAXLEN ? s - KW_WINDOW - KW_MAXLEN : 0;
-    for (size_t i = ss_kw_first(c, from); i < c->nkw; i++) {
-        const ss_kwhit *k = &c->kw[i];
-        if (k->s > e + KW_WINDOW)
-            break;
-        if ((k->mask & mask) && k->e + KW_WINDOW >= s)
-            return 1;
-    }
-    return c->tab != NULL && ss_table_kw(c, mask, s);
-}
-
-int ss_kw_within(const ss_segctx *c, unsigned mask, unsigned without,
-                 size_t s, size_t e)
-{
-    for (size_t i = ss_kw_first(c, s); i < c->nkw && c->kw[i].s < e; i++) {
-        const ss_kwhit *k = &c->kw[i];
-        if ((k->mask & mask) && !(k->mask & without) && k->e <= e)
-            return 1;
-    }
-    return 0;
-}
-
-int ss_demote_before(const ss_segctx *c, size_t s)
-{
-    size_t from = s > DEMOTE_WINDOW + KW_MAXLEN ? s - DEMOTE_WINDOW - KW_MAXLEN : 0;
-    for (size_t i = ss_kw_first(c, from); i < c->nkw && c->kw[i].s < s; i++) {
-        const ss_kwhit *k = &c->kw[i];
-        if ((k->mask & SS_KW_DEMOTE) && k->e <= s && k->e + DEMOTE_WINDOW >= s)
-            return 1;
-    }
-    return 0;
-}
-
-int ss_conf_step(int conf, int delta)
-{
-    static const int levels[] = { SS_CONF_LOW, SS_CONF_MEDIUM, SS_CONF_HIGH };
-    int i = conf >= SS_CONF_HIGH ? 2 : conf >= SS_CONF_MEDIUM ? 1 : 0;
-    i += delta;
-    if (i < 0)
-        i = 0;
-    if (i > 2)
-        i = 2;
-    return levels[i];
-}
-
-ss_finding *ss_finding_add(const ss_segctx *c, ss_findings *out, ss_type t,
-                           size_t s, size_t e)
-{
-    if (out->n == out->cap) {
-        out->cap = out->cap ? out->cap * 2 : 8;
-        out->v = ss_xrealloc(out->v, out->cap * sizeof *out->v);
-    }
-    ss_finding *f = &out->v[out->n++];
-    memset(f, 0, sizeof *f);
-    f->type = t;
-    f->seg = c->seg;
-    ss_norm_span(c->nm, s, e, &f->off, &f->len);
-    return f;
-}
-
-void ss_grade_identifier(const ss_segctx *c, ss_finding *f, size_t s, size_t e,
-                         int with_kw, int without_kw)
-{
-    int kw = ss_kw_near(c, SS_KW_BIT(f->type), s, e);
-    f->confidence = kw ? with_kw : without_kw;
-    if (kw)
-        f->flags |= SS_F_KEYWORD;
-    if (ss_demote_before(c, s)) {
-        f->confidence = ss_conf_step(f->confidence, -1);
-        f->flags |= SS_F_DEMOTED;
-    }
-    /* §7.5/§10: a MEDIUM identifier beside a child-age signal identifies a
-     * child; HIGH needs no help and LOW never acts alone */
-    if (f->confidence == SS_CONF_MEDIUM && ss_kw_near(c, SS_KW_AGE, s, e))
-        f->flags |= SS_F_CHILD_AGE;
 }
 
 void ss_detect_opts_default(ss_detect_opts *o)
@@ -277,13 +181,3 @@ size_t ss_detect_count(ss_type t, const char *text, size_t len,
     return n;
 }
 
-void ss_findings_free(ss_findings *f)
-{
-    if (f == NULL)
-        return;
-    /* values are identifiers: do not leave them in freed heap memory */
-    if (f->v)
-        explicit_bzero(f->v, f->cap * sizeof *f->v);
-    free(f->v);
-    memset(f, 0, sizeof *f);
-}

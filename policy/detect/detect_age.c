@@ -7,7 +7,7 @@
  * number the phrase cannot bound by itself (an age after "aged", before
  * "years old", a year after "born in") are checked here from the hit,
  * reading a few bytes either side of it: no pass of their own. */
-#include "detect_int.h"
+#include "detectors.h"
 
 #include <strings.h>
 

@@ -1,7 +1,7 @@
 /* Scottish CHI number (spec §2): keywords, findings and the child-age
  * signal from the DOB the number carries. Redaction shows only the last
  * two digits: the first six are the date of birth, the ninth the sex. */
-#include "detect_int.h"
+#include "detectors.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * and the person under 18 on the reference date. The labels are the
  * keyword hits already found for the segment; this file reads the date
  * that follows (numeric UK-then-US, ISO, "3rd March 2016", "March 3, 2016"). */
-#include "detect_int.h"
+#include "detectors.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* Northern Ireland Health and Care number (spec §3): keywords and findings.
  * Range and checksum are in the shared ten-digit classifier. */
-#include "detect_int.h"
+#include "detectors.h"
 
 #include <string.h>
 

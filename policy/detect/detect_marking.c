@@ -4,7 +4,7 @@
  * after a bracket; PROTECT - PERSONAL or [PROTECT]. Plain OFFICIAL is the
  * baseline tier and not a signal. Hand-written: the scan only stops at line
  * starts, brackets and word starts with 'o' or 'P'. */
-#include "detect_int.h"
+#include "detectors.h"
 
 #include <stdio.h>
 #include <string.h>

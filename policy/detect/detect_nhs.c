@@ -1,6 +1,6 @@
 /* NHS number, England/Wales/IoM (spec §1): keywords and findings. The hard
  * rules live in the shared ten-digit classifier (detect_ten.c). */
-#include "detect_int.h"
+#include "detectors.h"
 
 #include <string.h>
 

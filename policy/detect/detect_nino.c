@@ -1,7 +1,7 @@
 /* National Insurance number (spec §6): prefix letter rules, six digits,
  * suffix A-D; spaces or dashes optional between the parts. No checksum, so
  * without a keyword it is MEDIUM (Purview's 75). */
-#include "detect_int.h"
+#include "detectors.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
  * small backtracking matcher over the phrase's mini-pattern. Phrases are
  * short, so the cost per word start is a table lookup and, rarely, a few
  * byte compares. */
-#include "detect_int.h"
+#include "phrase.h"
 
 #include <string.h>
 

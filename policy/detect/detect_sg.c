@@ -2,7 +2,7 @@
  * distinct SG_TERMS present in a segment; context when the score is >= 2.
  * Terms mirror SG_TERMS in identifier_vectors.py one for one, including
  * which are case-sensitive (ambiguous acronyms). */
-#include "detect_int.h"
+#include "detectors.h"
 
 #include <pthread.h>
 #include <stdio.h>

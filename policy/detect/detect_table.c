@@ -11,7 +11,7 @@
  * has paragraphs, a table's rows follow its header), must have exactly as
  * many separators. A quoted CSV cell may hold commas; a quoted cell
  * spanning lines is read as two rows. */
-#include "detect_int.h"
+#include "detectors.h"
 
 #include <stdlib.h>
 #include <string.h>

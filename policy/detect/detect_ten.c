@@ -1,7 +1,7 @@
 /* The shared ten-digit candidate scanner (spec §0.2) and classifier
  * (§0.3) for NHS, CHI, H&C and ULN. One pass over digit runs: each form
  * can only start where a digit run starts, so a run is examined once. */
-#include "detect_int.h"
+#include "segment.h"
 
 #include <stdio.h>
 #include <string.h>

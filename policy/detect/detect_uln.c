@@ -1,7 +1,7 @@
 /* Unique Learner Number (spec §5): keywords and findings. A random ten
  * digits passes the ULN check 8 % of the time, so without a keyword a ULN
  * is only LOW (§10). */
-#include "detect_int.h"
+#include "detectors.h"
 
 #include <string.h>
 

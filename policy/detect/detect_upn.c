@@ -1,6 +1,6 @@
 /* Unique Pupil Number (spec §4): 13 characters, check letter first,
  * LA code in characters 2-4. A UPN alone says "this is about a child". */
-#include "detect_int.h"
+#include "detectors.h"
 
 #include <string.h>
 

@@ -323,7 +323,14 @@ static void read_attachment(ssx_walker *w, GMimePart *part, char *location,
         ssx_add_skipped(w->out, location, "the part could not be decoded", 1);
         return;
     }
-    if (ssx_read_attached_message(w, part, ba, location, depth)) {
+    GMimeMessage *msg = ssx_attached_message(part, ba);
+    if (msg) {
+        /* read as the message it is, one MIME level deeper */
+        char *prefix = ssx_nested_prefix(location);
+        ssx_read_message(w, msg, prefix, depth + 1);
+        free(prefix);
+        free(location);
+        g_object_unref(msg);
         g_byte_array_unref(ba);
         return;
     }
@@ -467,34 +474,10 @@ void ssx_read_message(ssx_walker *w, GMimeMessage *msg, const char *prefix,
 
 /* ---- entry points ------------------------------------------------------ */
 
-static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
-
-static void gmime_init_once(void)
-{
-    g_mime_init();
-}
-
-void ss_extract_global_init(void)
-{
-    pthread_once(&gmime_once, gmime_init_once);
-}
-
 static void set_err(char *err, size_t errlen, const char *msg)
 {
     if (err && errlen)
         snprintf(err, errlen, "%s", msg);
-}
-
-GMimeParserOptions *ssx_parser_options(void)
-{
-    /* 8-bit header text with no declared charset: UTF-8 if it is valid,
-     * else what Windows mailers write */
-    static const char *fallback[] = { "utf-8", "windows-1252", NULL };
-    GMimeParserOptions *o = g_mime_parser_options_new();
-    g_mime_parser_options_set_fallback_charsets(o, fallback);
-    g_mime_parser_options_set_rfc2047_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
-    g_mime_parser_options_set_parameter_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
-    return o;
 }
 
 static int extract_stream(GMimeStream *stream, const ss_extract_limits *lim,
@@ -540,7 +523,7 @@ int ss_extract_mem(const char *msg, size_t len, const ss_extract_limits *lim,
         set_err(err, errlen, "empty message");
         return -1;
     }
-    ss_extract_global_init();
+    ss_text_init();
     GMimeStream *s = g_mime_stream_mem_new_with_buffer(msg, len);
     int rc = extract_stream(s, lim, out, err, errlen);
     g_object_unref(s);
@@ -557,7 +540,7 @@ int ss_extract_fd(int fd, const ss_extract_limits *lim,
         set_err(err, errlen, "no message file");
         return -1;
     }
-    ss_extract_global_init();
+    ss_text_init();
     GMimeStream *s = g_mime_stream_fs_new(fd);
     g_mime_stream_fs_set_owner(GMIME_STREAM_FS(s), FALSE);
     if (g_mime_stream_length(s) == 0) {

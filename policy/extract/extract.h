@@ -72,13 +72,5 @@ char *ss_html_to_text(const char *html, size_t len, size_t *outlen);
 char *ss_html_split(const char *html, size_t len, size_t *outlen,
                     char **hidden, size_t *hiddenlen);
 
-/* Process-wide GMime set-up; idempotent, thread-safe. ss_extract_mem and
- * ss_extract_fd call it themselves, so calling it is optional. */
-void ss_extract_global_init(void);
-
-/* The Unicode code point of a windows-1252 byte, 0 for the five bytes it
- * leaves undefined. Shared by the charset fallback and the HTML reader
- * (HTML5 reads &#150; as windows-1252). */
-unsigned ss_cp1252_codepoint(unsigned char c);
 
 #endif

@@ -1,10 +1,10 @@
 /* Internals of MIME extraction, shared by its files and by nothing else:
  *   extract.c      the walk over the MIME tree and the entry points
- *   extract_msg.c  attached .eml files read as messages
- *   charset.c      any charset → UTF-8, format=flowed
+ *   extract_msg.c  bytes parsed as a message: the whole one, attached .eml
  *   location.c     the locations a person reads ("attachment \"x\" › …")
  *   html.c         HTML → visible and hidden text
- * Not part of any contract. */
+ * Charsets are policy/text's job (text/charset.h). Not part of any
+ * contract. */
 #ifndef SS_EXTRACT_INT_H
 #define SS_EXTRACT_INT_H
 
@@ -14,6 +14,7 @@
 #include <gmime/gmime.h>
 
 #include "base/buf.h"
+#include "text/charset.h"
 #include "extract.h"
 
 typedef struct {          /* one message level */
@@ -47,22 +48,13 @@ long ssx_ms_left(const ssx_walker *w);
 /* ---- extract_msg.c ------------------------------------------------------ */
 
 /* A leaf part that holds a whole message (message/rfc822 with a name, a
- * .eml file, or bytes that are plainly an RFC 5322 message): parse it and
- * read it at lv's prefix + location + " › ". Returns 1 if it was handled
- * (read or reported), 0 if the part is not a message. Takes location only
- * when it returns 1. */
-int ssx_read_attached_message(ssx_walker *w, GMimePart *part, const GByteArray *ba,
-                              char *location, size_t depth);
-GMimeParserOptions *ssx_parser_options(void);   /* extract.c */
+ * .eml file, or bytes that are plainly an RFC 5322 message), parsed; NULL
+ * when the part is not a message (read it as an ordinary attachment). */
+GMimeMessage *ssx_attached_message(GMimePart *part, const GByteArray *ba);
+/* The parser options every message is read with. */
+GMimeParserOptions *ssx_parser_options(void);
 /* Header fields of a parsed message; 0: it was not a message at all. */
 int ssx_header_count(GMimeMessage *msg);
-
-/* ---- charset.c ---------------------------------------------------------- */
-
-/* ssx_to_utf8 without the GMime set-up (callers have done it). */
-void ssx_charset_utf8(ss_buf *b, const char *s, size_t n, const char *charset);
-/* RFC 3676 format=flowed: join soft line breaks in place. */
-void ssx_unflow(ss_buf *b, int delsp);
 
 /* ---- location.c --------------------------------------------------------- */
 

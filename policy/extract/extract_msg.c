@@ -14,7 +14,6 @@
 #include "extract_int.h"
 #include "reader/reader.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 static int has_eml_name(GMimePart *part)
@@ -74,18 +73,21 @@ static GMimeMessage *parse(const GByteArray *ba)
     return msg;
 }
 
-int ssx_read_attached_message(ssx_walker *w, GMimePart *part, const GByteArray *ba,
-                              char *location, size_t depth)
+GMimeMessage *ssx_attached_message(GMimePart *part, const GByteArray *ba)
 {
     if (ba->len == 0 || !is_message(part, ba))
-        return 0;
-    GMimeMessage *msg = parse(ba);
-    if (!msg)
-        return 0;
-    char *prefix = ssx_nested_prefix(location);
-    ssx_read_message(w, msg, prefix, depth + 1);
-    free(prefix);
-    free(location);
-    g_object_unref(msg);
-    return 1;
+        return NULL;
+    return parse(ba);
+}
+
+GMimeParserOptions *ssx_parser_options(void)
+{
+    /* 8-bit header text with no declared charset: UTF-8 if it is valid,
+     * else what Windows mailers write */
+    static const char *fallback[] = { "utf-8", "windows-1252", NULL };
+    GMimeParserOptions *o = g_mime_parser_options_new();
+    g_mime_parser_options_set_fallback_charsets(o, fallback);
+    g_mime_parser_options_set_rfc2047_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_parameter_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
+    return o;
 }

@@ -16,54 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Mask the digits of any run of digits and separators that holds six or
- * more digits: a file name can itself be an identifier. */
-static void mask_digit_runs(char *s)
-{
-    size_t i = 0;
-    while (s[i]) {
-        size_t j = i, digits = 0;
-        while (s[j] && (g_ascii_isdigit(s[j]) || strchr(" -./_", s[j]))) {
-            digits += g_ascii_isdigit(s[j]) != 0;
-            j++;
-        }
-        if (digits >= 6)
-            for (size_t k = i; k < j; k++)
-                if (g_ascii_isdigit(s[k]))
-                    s[k] = '#';
-        i = j > i ? j : i + 1;
-    }
-}
-
-/* A file name made safe to show in a one-line location. */
-static char *clean_name(const char *name)
-{
-    gchar *v = g_utf8_make_valid(name, -1);
-    ss_buf b = SS_BUF_INIT;
-    long chars = 0;
-    const char *p = v;
-    for (; *p && chars < 60; p = g_utf8_next_char(p), chars++) {
-        gunichar c = g_utf8_get_char(p);
-        if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0))
-            ss_buf_addc(&b, ' ');
-        else if (c == '"')
-            ss_buf_addc(&b, '\'');
-        else
-            ss_buf_add(&b, p, (size_t)(g_utf8_next_char(p) - p));
-    }
-    if (*p)
-        ss_buf_adds(&b, "\xe2\x80\xa6");   /* cut: say so */
-    g_free(v);
-    char *s = ss_buf_steal(&b);
-    mask_digit_runs(s);
-    return s;
-}
-
-char *ssx_clean_name(const char *name)
-{
-    return clean_name(name ? name : "");
-}
-
 /* prefix + text, or prefix + text + "NAME" when name is given. */
 char *ssx_loc_make(const ssx_level *lv, const char *text, const char *name)
 {
@@ -71,7 +23,7 @@ char *ssx_loc_make(const ssx_level *lv, const char *text, const char *name)
     ss_buf_adds(&b, lv->prefix);
     ss_buf_adds(&b, text);
     if (name) {
-        char *shown = clean_name(name);
+        char *shown = ssx_clean_name(name);
         ss_buf_printf(&b, " \"%s\"", shown);
         free(shown);
     }
@@ -84,7 +36,7 @@ static char *mime_type_of(GMimeObject *obj)
     char *t = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
     char *low = g_ascii_strdown(t ? t : "application/octet-stream", -1);
     g_free(t);
-    char *s = clean_name(low);
+    char *s = ssx_clean_name(low);
     g_free(low);
     return s;
 }

@@ -4,11 +4,25 @@
  * windows-1252, and bad bytes become U+FFFD rather than vanishing, so a
  * dropped byte can never join two digit groups into one number (or split
  * one). */
-#include "extract/extract_int.h"
+#include "charset.h"
 
 #include <errno.h>
+#include <gmime/gmime.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <string.h>
+
+static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
+
+static void gmime_init_once(void)
+{
+    g_mime_init();
+}
+
+void ss_text_init(void)
+{
+    pthread_once(&gmime_once, gmime_init_once);
+}
 
 static const unsigned short cp1252_high[32] = {
     0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
@@ -149,7 +163,7 @@ void ssx_charset_utf8(ss_buf *b, const char *s, size_t n, const char *charset)
 
 void ssx_to_utf8(ss_buf *out, const char *s, size_t n, const char *charset)
 {
-    ss_extract_global_init();          /* the charset tables need GMime */
+    ss_text_init();          /* the charset tables need GMime */
     ssx_charset_utf8(out, s, n, charset);
 }
 

@@ -5,7 +5,7 @@
  * usually labelled application/octet-stream or text/plain with no charset:
  * read as Latin-1 every other byte would be NUL and "9434765919" would be
  * invisible to detection. So the bytes decide before the label does. */
-#include "reader/reader.h"
+#include "charset.h"
 
 #include <string.h>
 

@@ -20,7 +20,7 @@
 
 #include "base/buf.h"
 #include "detect/detect.h"
-#include "detect/detect_int.h"
+#include "detect/detectors.h"
 
 static uint64_t rng = 88172645463325252ull;
 
