@@ -2,7 +2,7 @@
  * checked first, in constant time: nothing a sender could have written is
  * believed before it. */
 #include "token.h"
-#include "quarantine/quarantine.h"
+#include "base/reference.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -57,7 +57,7 @@ int ss_token_make(const unsigned char *key, size_t keylen, const char *ref,
     unsigned char mac[32];
     char sh[65], mh[65];
     out[0] = '\0';
-    if (!key || keylen < SS_TOKEN_KEY_MIN || !ss_quarantine_ref_ok(ref) || issued < 0 ||
+    if (!key || keylen < SS_TOKEN_KEY_MIN || !ss_reference_ok(ref) || issued < 0 ||
         sign(key, keylen, ref, (long long)issued, msg_sha256, mac) != 0)
         return -1;
     tohex(msg_sha256, 32, sh);
@@ -111,7 +111,7 @@ static int parse(const char *s, size_t n, parsed *t)
             return -1;
         t->issued = t->issued * 10 + (f[2][i] - '0');
     }
-    return ss_quarantine_ref_ok(t->ref) && unhex(f[3], len[3], t->sha) == 0 &&
+    return ss_reference_ok(t->ref) && unhex(f[3], len[3], t->sha) == 0 &&
            unhex(f[4], len[4], t->mac) == 0 ? 0 : -1;
 }
 

@@ -23,15 +23,6 @@ static void usage(FILE *f)
         "  -V        print the version\n", conf);
 }
 
-ss_config *ss_ctl_config(const char *path)
-{
-    char err[1024];
-    ss_config *c = ss_config_load(path, err, sizeof err);
-    if (!c)
-        fprintf(stderr, "safesharectl: %s\n", err);
-    return c;
-}
-
 int main(int argc, char **argv)
 {
     int i = 1;

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 int ss_type_is_identifier(ss_type t)
 {
@@ -150,19 +149,3 @@ void ss_verdict_free(ss_verdict *v)
     v->nreasons = 0;
 }
 
-void ss_reference_new(char out[16])
-{
-    /* Crockford base32: no I, L, O, U, so a reference read over the phone
-     * is not mistaken. */
-    static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    unsigned char r[8];
-    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
-        for (size_t i = 0; i < sizeof r; i++)
-            r[i] = (unsigned char)rand();
-    }
-    char s[9];
-    for (int i = 0; i < 8; i++)
-        s[i] = alphabet[r[i] & 31];
-    s[8] = '\0';
-    snprintf(out, 16, "SS-%.4s-%.4s", s, s + 4);
-}

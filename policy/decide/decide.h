@@ -4,6 +4,7 @@
 #define SS_DECIDE_H
 
 #include <stddef.h>
+#include "base/reference.h"
 #include "config/config.h"
 #include "detect/detect.h"
 #include "extract/extract.h"
@@ -41,6 +42,5 @@ void ss_decide(const ss_config *c, const ss_findings *f, const ss_party *parties
 void ss_verdict_free(ss_verdict *v);
 
 /* A fresh random reference, "SS-" and 8 Crockford base32 characters. */
-void ss_reference_new(char out[16]);
 
 #endif

@@ -361,7 +361,7 @@ static int member(jrd *j, ss_qentry *e, ss_buf *t, int *seen_version)
     if (!strcmp(k, "version"))
         return num(j, &v) == 0 && v == 1 ? (*seen_version = 1, 0) : -1;
     if (!strcmp(k, "reference"))
-        return str(j, t) == 0 && t->p && ss_quarantine_ref_ok(t->p)
+        return str(j, t) == 0 && t->p && ss_reference_ok(t->p)
                ? (strcpy(e->reference, t->p), 0) : -1;
     if (!strcmp(k, "received") || !strcmp(k, "size")) {
         if (num(j, &v) != 0 || v < 0)

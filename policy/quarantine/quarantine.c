@@ -11,6 +11,7 @@
  *    decisions are serialised per entry and a lock that is free means its
  *    writer is gone (the kernel drops flocks of dead processes). */
 #include "quarantine_int.h"
+#include "certs/seal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -28,71 +29,6 @@
 #include <openssl/evp.h>
 
 #define RECORD_MAX (1u << 20)   /* a record larger than this is damaged */
-
-const char *ss_qerr_message(ss_qerr e)
-{
-    switch (e) {
-    case SS_Q_OK: return "ok";
-    case SS_Q_UNKNOWN_REF: return "unknown reference";
-    case SS_Q_ALREADY_RELEASED: return "already released";
-    case SS_Q_ALREADY_REFUSED: return "already refused";
-    case SS_Q_ALREADY_DELIVERED: return "already released and delivered";
-    case SS_Q_NOT_RELEASED: return "not released";
-    case SS_Q_UNREADABLE: return "store unreadable";
-    case SS_Q_DAMAGED: return "the held message is damaged or the key is wrong";
-    case SS_Q_NO_KEY: return "the held message is encrypted and no key is configured";
-    case SS_Q_EXISTS: return "reference already in use";
-    case SS_Q_WRITE_FAILED: return "could not store the message";
-    case SS_Q_INVALID: return "invalid request";
-    }
-    return "unknown error";
-}
-
-static const char *const state_names[SS_QS__COUNT] = { "held", "released", "refused", "delivered" };
-
-const char *ss_qstate_name(ss_qstate s)
-{
-    return (unsigned)s < SS_QS__COUNT ? state_names[s] : "?";
-}
-
-int ss_qstate_parse(const char *s, ss_qstate *out)
-{
-    for (int i = 0; i < SS_QS__COUNT; i++)
-        if (!strcmp(s, state_names[i])) {
-            *out = (ss_qstate)i;
-            return 0;
-        }
-    return -1;
-}
-
-int ss_quarantine_ref_ok(const char *ref)
-{
-    size_t n = ref ? strlen(ref) : 0;
-    if (n == 0 || n > 31 || ref[0] == '-')
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!((ref[i] >= 'A' && ref[i] <= 'Z') || (ref[i] >= '0' && ref[i] <= '9') || ref[i] == '-'))
-            return 0;
-    return 1;
-}
-
-void ss_qentry_free(ss_qentry *e)
-{
-    if (!e)
-        return;
-    free(e->sender);
-    free(e->summary);
-    for (size_t i = 0; i < e->nrecipients; i++)
-        free(e->recipients[i]);
-    free(e->recipients);
-    for (size_t i = 0; i < e->nhistory; i++) {
-        free(e->history[i].by);
-        free(e->history[i].reason);
-    }
-    free(e->history);
-    free(e->meta_json);
-    memset(e, 0, sizeof *e);
-}
 
 static ss_qerr fail(char *err, size_t errlen, ss_qerr e, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -151,6 +87,17 @@ static void entry_name(char out[48], const char *ref, const char *ext)
 }
 
 /* Read and parse REF.json. */
+
+/* What a sealed read's answer means for an entry. */
+static ss_qerr from_seal(int r)
+{
+    switch (r) {
+    case SS_SEAL_OK: return SS_Q_OK;
+    case SS_SEAL_NO_KEY: return SS_Q_NO_KEY;
+    case SS_SEAL_DAMAGED: return SS_Q_DAMAGED;
+    default: return SS_Q_UNREADABLE;
+    }
+}
 static ss_qerr read_record(int dirfd, const char *ref, const unsigned char *aes,
                            ss_qentry *e, char *err, size_t errlen)
 {
@@ -162,7 +109,7 @@ static ss_qerr read_record(int dirfd, const char *ref, const unsigned char *aes,
                                : fail(err, errlen, SS_Q_UNREADABLE, "%s: store unreadable: %s",
                                       ref, strerror(errno));
     ss_buf b = SS_BUF_INIT;
-    ss_qerr r = ss_qc_read(fd, aes, 'J', ref, -1, RECORD_MAX, &b, NULL);
+    ss_qerr r = from_seal(ss_seal_read(fd, aes, 'J', ref, -1, RECORD_MAX, &b, NULL));
     close(fd);
     if (r == SS_Q_OK && (ss_qrec_parse(b.p, b.len, e) != 0 || strcmp(e->reference, ref) != 0)) {
         ss_qentry_free(e);
@@ -182,11 +129,11 @@ static int write_record(int dirfd, const ss_qentry *e, const unsigned char *aes,
         return -1;
     ss_buf b = SS_BUF_INIT;
     ss_qrec_build(&b, e);
-    ss_qc_writer w;
-    int rc = ss_qc_writer_open(&w, fd, aes, 'J', e->reference);
+    ss_seal_writer w;
+    int rc = ss_seal_writer_open(&w, fd, aes, 'J', e->reference);
     if (rc == 0)
-        rc = ss_qc_write(&w, b.p, b.len);
-    if (ss_qc_writer_close(&w) != 0)
+        rc = ss_seal_write(&w, b.p, b.len);
+    if (ss_seal_writer_close(&w) != 0)
         rc = -1;
     ss_buf_free(&b);
     if (rc != 0 || fsync(fd) != 0) {
@@ -198,13 +145,13 @@ static int write_record(int dirfd, const ss_qentry *e, const unsigned char *aes,
 }
 
 /* Key from the caller's secret, or none. */
-static ss_qerr derive(const unsigned char *key, size_t keylen, unsigned char aes[SS_QC_AES],
+static ss_qerr derive(const unsigned char *key, size_t keylen, unsigned char aes[SS_SEAL_AES],
                       const unsigned char **use, char *err, size_t errlen)
 {
     *use = NULL;
     if (!key || keylen == 0)
         return SS_Q_OK;
-    if (ss_qc_derive(key, keylen, aes) != 0)
+    if (ss_seal_derive(key, keylen, aes) != 0)
         return fail(err, errlen, SS_Q_INVALID, "the quarantine key must be at least 32 bytes");
     *use = aes;
     return SS_Q_OK;
@@ -228,14 +175,14 @@ ss_qerr ss_quarantine_init(const char *dir, char *err, size_t errlen)
 /* ---- put ---- */
 
 /* Copy the message into the writer, hashing the plaintext. */
-static int copy_message(const ss_qput *in, ss_qc_writer *w, unsigned char sha[32],
+static int copy_message(const ss_qput *in, ss_seal_writer *w, unsigned char sha[32],
                         unsigned long long *size)
 {
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     int rc = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 ? 0 : -1;
     *size = 0;
     if (rc == 0 && in->msg) {
-        rc = EVP_DigestUpdate(md, in->msg, in->msg_len) == 1 ? ss_qc_write(w, in->msg, in->msg_len) : -1;
+        rc = EVP_DigestUpdate(md, in->msg, in->msg_len) == 1 ? ss_seal_write(w, in->msg, in->msg_len) : -1;
         *size = in->msg_len;
     } else if (rc == 0) {
         char *chunk = ss_xmalloc(65536);
@@ -247,7 +194,7 @@ static int copy_message(const ss_qput *in, ss_qc_writer *w, unsigned char sha[32
                 rc = r < 0 ? -1 : 0;
                 break;
             }
-            if (EVP_DigestUpdate(md, chunk, (size_t)r) != 1 || ss_qc_write(w, chunk, (size_t)r) != 0) {
+            if (EVP_DigestUpdate(md, chunk, (size_t)r) != 1 || ss_seal_write(w, chunk, (size_t)r) != 0) {
                 rc = -1;
                 break;
             }
@@ -276,12 +223,12 @@ static int put_message(int dirfd, const ss_qput *in, const unsigned char *aes, s
     int fd = open_temp(dirfd, in->reference, tmp);
     if (fd < 0)
         return -1;
-    ss_qc_writer w;
+    ss_seal_writer w;
     unsigned char sha[32];
-    int rc = ss_qc_writer_open(&w, fd, aes, 'M', in->reference);
+    int rc = ss_seal_writer_open(&w, fd, aes, 'M', in->reference);
     if (rc == 0)
         rc = copy_message(in, &w, sha, &e->size);
-    if (ss_qc_writer_close(&w) != 0)
+    if (ss_seal_writer_close(&w) != 0)
         rc = -1;
     if (rc == 0)
         rc = fsync(fd);
@@ -301,7 +248,7 @@ static int put_message(int dirfd, const ss_qput *in, const unsigned char *aes, s
 
 static ss_qerr put_check(const ss_qput *in, char *err, size_t errlen)
 {
-    if (!in || !ss_quarantine_ref_ok(in->reference))
+    if (!in || !ss_reference_ok(in->reference))
         return fail(err, errlen, SS_Q_INVALID, "not a valid reference");
     size_t text = (in->summary ? strlen(in->summary) : 0) + (in->sender ? strlen(in->sender) : 0);
     for (size_t i = 0; in->recipients && i < in->nrecipients; i++)
@@ -379,7 +326,7 @@ ss_qerr ss_quarantine_put(const char *dir, const ss_qput *in,
                           const unsigned char *key, size_t keylen,
                           char *err, size_t errlen)
 {
-    unsigned char aes[SS_QC_AES];
+    unsigned char aes[SS_SEAL_AES];
     const unsigned char *use;
     ss_qerr r = put_check(in, err, errlen);
     if (r == SS_Q_OK)
@@ -410,7 +357,7 @@ static ss_qerr read_message(int dirfd, const ss_qentry *e, const unsigned char *
     if (fd < 0)
         return errno == ENOENT ? SS_Q_DAMAGED : SS_Q_UNREADABLE;
     size_t max = e->size > (unsigned long long)((size_t)-1 / 4) ? (size_t)-1 / 4 : (size_t)e->size;
-    ss_qerr r = ss_qc_read(fd, aes, 'M', e->reference, e->encrypted, max, msg, NULL);
+    ss_qerr r = from_seal(ss_seal_read(fd, aes, 'M', e->reference, e->encrypted, max, msg, NULL));
     close(fd);
     if (r != SS_Q_OK)
         return r;
@@ -429,12 +376,12 @@ ss_qerr ss_quarantine_get(const char *dir, const char *ref,
                           const unsigned char *key, size_t keylen,
                           ss_qentry *e, ss_buf *msg, char *err, size_t errlen)
 {
-    unsigned char aes[SS_QC_AES];
+    unsigned char aes[SS_SEAL_AES];
     const unsigned char *use;
     memset(e, 0, sizeof *e);
     if (msg)
         ss_buf_reset(msg);
-    if (!ss_quarantine_ref_ok(ref))
+    if (!ss_reference_ok(ref))
         return fail(err, errlen, SS_Q_UNKNOWN_REF, "unknown reference");
     ss_qerr r = derive(key, keylen, aes, &use, err, errlen);
     if (r != SS_Q_OK)
@@ -490,7 +437,7 @@ static int json_ref(const char *name, char ref[32])
         return 0;
     memcpy(ref, name, n - 5);
     ref[n - 5] = '\0';
-    return ss_quarantine_ref_ok(ref);
+    return ss_reference_ok(ref);
 }
 
 static ss_qerr collect(int dirfd, const ss_qfilter *f, const unsigned char *aes, entries *out,
@@ -546,7 +493,7 @@ static void entries_free(entries *es)
 /* What list and purge share: the store's key derived, its directory open,
  * and the complete entries that pass f collected, oldest first. */
 typedef struct {
-    unsigned char aes[SS_QC_AES];
+    unsigned char aes[SS_SEAL_AES];
     const unsigned char *use;
     int dirfd;
     entries es;
@@ -672,7 +619,7 @@ ss_qerr ss_quarantine_set_state(const char *dir, const char *ref,
                                 const unsigned char *key, size_t keylen,
                                 ss_qentry *out, char *err, size_t errlen)
 {
-    if (!ss_quarantine_ref_ok(ref))
+    if (!ss_reference_ok(ref))
         return fail(err, errlen, SS_Q_UNKNOWN_REF, "unknown reference");
     if (!move_allowed(from, to))
         return fail(err, errlen, SS_Q_INVALID, "%s: cannot go from %s to %s", ref,
@@ -681,7 +628,7 @@ ss_qerr ss_quarantine_set_state(const char *dir, const char *ref,
         return fail(err, errlen, SS_Q_INVALID, "%s: a decision needs who made it and a reason", ref);
     if (strlen(by) > 256 || strlen(reason) > 4096)
         return fail(err, errlen, SS_Q_INVALID, "%s: the reviewer or reason is too long", ref);
-    unsigned char aes[SS_QC_AES];
+    unsigned char aes[SS_SEAL_AES];
     const unsigned char *use;
     ss_qerr r = derive(key, keylen, aes, &use, err, errlen);
     if (r != SS_Q_OK)
@@ -784,7 +731,7 @@ static int leftover(int dirfd, const char *name)
         return 0;
     memcpy(ref, name, n - 4);
     ref[n - 4] = '\0';
-    if (!ss_quarantine_ref_ok(ref))
+    if (!ss_reference_ok(ref))
         return 0;
     entry_name(js, ref, "json");
     return faccessat(dirfd, js, F_OK, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT;

@@ -45,6 +45,7 @@
 #include <stddef.h>
 #include <time.h>
 #include "base/buf.h"
+#include "base/reference.h"
 
 typedef enum {
     SS_Q_OK = 0,
@@ -74,9 +75,6 @@ typedef enum {
 const char *ss_qstate_name(ss_qstate s);            /* "held", ... */
 int ss_qstate_parse(const char *s, ss_qstate *out); /* 0 ok, -1 unknown */
 
-/* A reference usable as a file name: 1..31 of [A-Z0-9-], starting with
- * a letter or digit ("SS-7KQ2-M9XD"). Callers upper-case user input. */
-int ss_quarantine_ref_ok(const char *ref);
 
 /* Create dir (0700) if missing, else check it is a directory that group
  * and others cannot reach. For start-up and `-n`. */

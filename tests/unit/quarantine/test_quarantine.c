@@ -710,11 +710,11 @@ static void names_and_messages(void **state)
         assert_int_equal(s, i);
     }
     assert_int_equal(ss_qstate_parse("pending", &s), -1);
-    assert_true(ss_quarantine_ref_ok("SS-7KQ2-M9XD"));
-    assert_false(ss_quarantine_ref_ok(""));
-    assert_false(ss_quarantine_ref_ok("-SS"));
-    assert_false(ss_quarantine_ref_ok("SS.json"));
-    assert_false(ss_quarantine_ref_ok("SS-0123456789-0123456789-0123456"));
+    assert_true(ss_reference_ok("SS-7KQ2-M9XD"));
+    assert_false(ss_reference_ok(""));
+    assert_false(ss_reference_ok("-SS"));
+    assert_false(ss_reference_ok("SS.json"));
+    assert_false(ss_reference_ok("SS-0123456789-0123456789-0123456"));
 }
 
 int main(void)
