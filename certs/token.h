@@ -26,6 +26,9 @@
 #define SS_TOKEN_HEADER "X-Safeshare-Release"
 #define SS_TOKEN_MAX 192            /* buffer size for a token, with NUL */
 #define SS_TOKEN_KEY_MIN 32         /* bytes of ReleaseKey at least */
+/* More release headers than this on one message is not a release, just
+ * noise: only the first ones are checked (all are removed). */
+#define SS_TOKEN_MAX_HEADERS 4
 
 typedef enum {
     SS_TOK_OK = 0,

@@ -1,7 +1,6 @@
 #include "callbacks.h"
 #include "base/buf.h"
-#include "engine/engine.h"
-#include "engine/hold.h"
+#include "engine/eom.h"
 #include "base/log.h"
 #include "msgbuf.h"
 #include "mta.h"
@@ -24,9 +23,6 @@ typedef struct {
     size_t ntokens;
     size_t token_headers;  /* how many there were (all are removed) */
 } msgctx;
-
-/* More than this many release headers is not a release, just noise. */
-#define MAX_TOKENS 4
 
 typedef struct {
     msgctx *msg;
@@ -150,7 +146,7 @@ static sfsistat on_header(SMFICTX *ctx, char *name, char *value)
     msgctx *m = c->msg;
     if (strcasecmp(name, SS_TOKEN_HEADER) == 0) {
         m->token_headers++;
-        if (m->ntokens < MAX_TOKENS) {
+        if (m->ntokens < SS_TOKEN_MAX_HEADERS) {
             m->tokens = ss_xrealloc(m->tokens, (m->ntokens + 1) * sizeof *m->tokens);
             m->tokens[m->ntokens++] = ss_xstrdup(value);
         }
@@ -180,23 +176,6 @@ static sfsistat on_body(SMFICTX *ctx, unsigned char *p, size_t n)
     return SMFIS_CONTINUE;
 }
 
-/* One syslog line per decision, queue id first, no identifier. */
-static void log_decision(const char *q, const ss_result *r, ss_action applied)
-{
-    ss_buf b = SS_BUF_INIT;
-    ss_buf_printf(&b, "%s: ref=%s action=%s rule=%s from=<%s>", q, r->v.reference,
-                  ss_action_name(applied), r->v.rule,
-                  r->nparties ? r->parties[0].address : "");
-    for (size_t i = 1; i < r->nparties; i++)
-        if (!r->parties[i].m.secure)
-            ss_buf_printf(&b, " insecure=<%s>", r->parties[i].address);
-    for (size_t i = 0; i < r->f.n; i++)
-        ss_buf_printf(&b, " found=%s/%s", ss_type_name(r->f.v[i].type),
-                      ss_conf_name(r->f.v[i].confidence));
-    ss_log(SS_LOG_INFO, "%s", b.p);
-    ss_buf_free(&b);
-}
-
 /* Remove every release header a message carries: the honoured one has
  * done its job, and any other is noise. Highest index first, so the
  * indices of the ones still to go do not move. */
@@ -206,76 +185,27 @@ static void strip_tokens(SMFICTX *ctx, const char *q, const msgctx *m)
         ss_mta_del_header(ctx, q, SS_TOKEN_HEADER, (int)i);
 }
 
-static sfsistat apply(SMFICTX *ctx, const char *q, const msgctx *m, const ss_result *r,
-                      int released)
+/* The verdict, applied: nothing here decides. */
+static sfsistat apply(SMFICTX *ctx, const char *q, const msgctx *m, const ss_eom_out *o)
 {
+    const ss_result *r = &o->r;
     switch (r->v.action) {
     case SS_ACT_ACCEPT:
-        if (released)
+        if (o->released)
             strip_tokens(ctx, q, m);
-        ss_mta_add_header(ctx, q, "X-Safeshare-Ref", r->v.reference);
+        if (o->recorded)
+            ss_mta_add_header(ctx, q, "X-Safeshare-Ref", r->v.reference);
         return SMFIS_CONTINUE;
     case SS_ACT_REJECT:
         ss_mta_reply(ctx, q, "550", "5.7.1", r->reply.lines, r->reply.n);
         return SMFIS_REJECT;
     case SS_ACT_QUARANTINE:
-        /* The store has it on disk (held() said so): the MTA may drop it. */
+        /* The store has it on disk (ss_eom_run said so): the MTA may drop it. */
         return SMFIS_DISCARD;
     default:
         ss_mta_reply(ctx, q, "451", "4.7.1", r->reply.lines, r->reply.n);
         return SMFIS_TEMPFAIL;
     }
-}
-
-static sfsistat internal_error(SMFICTX *ctx, msgctx *m, const char *q, const char *what)
-{
-    ss_action a = m->st->cfg->on_internal_error;
-    ss_log(SS_LOG_ERR, "%s: %s: OnInternalError %s", q, what, ss_action_name(a));
-    if (a == SS_ACT_ACCEPT)
-        return SMFIS_CONTINUE;
-    char *line = "safeshare could not check this message just now; it has not been sent yet.";
-    ss_mta_reply(ctx, q, a == SS_ACT_REJECT ? "550" : "451",
-                 a == SS_ACT_REJECT ? "5.7.1" : "4.7.1", &line, 1);
-    return a == SS_ACT_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
-}
-
-/* A valid, unused release token: the DSL's decision stands (that is the
- * point of a release), and the record says who released it and why. The
- * parties are still checked against the current register and recorded. */
-static int take_release(msgctx *m, const char *q, const ss_txn *t, ss_result *r)
-{
-    ss_released rel;
-    if (!m->ntokens || !ss_hold_take_release(m->st->cfg, m->tokens, m->ntokens, &m->body, q, &rel))
-        return 0;
-    ss_buf why = SS_BUF_INIT;
-    ss_buf_printf(&why, "released from quarantine %s by %s: %s (policy alone: %s by %s)",
-                  rel.ref, rel.by ? rel.by : "a reviewer", rel.reason ? rel.reason : "",
-                  ss_action_name(r->v.action), r->v.rule);
-    ss_verdict_override(&r->v, SS_ACT_ACCEPT, "ReleasedByDSL", why.p);
-    ss_engine_rerecord(m->st->cfg, m->st->reg, t, r);
-    ss_log(SS_LOG_NOTICE, "%s: ref=%s release of %s by %s honoured", q, r->v.reference,
-           rel.ref, rel.by ? rel.by : "a reviewer");
-    ss_buf_free(&why);
-    ss_released_free(&rel);
-    return 1;
-}
-
-/* Verdict quarantine: into the store, or, if it cannot be stored, the
- * OnInternalError answer (never quarantine: there is nowhere to put it).
- * 0 held; -1 not held (the verdict and record now say what happens). */
-static int hold(msgctx *m, const char *q, const ss_txn *t, ss_result *r)
-{
-    char err[512] = "";
-    if (ss_hold_put(m->st->cfg, r, m->sender, &m->body, err, sizeof err) == 0)
-        return 0;
-    ss_action a = m->st->cfg->on_internal_error;
-    if (a == SS_ACT_QUARANTINE)
-        a = SS_ACT_TEMPFAIL;
-    ss_log(SS_LOG_ERR, "%s: ref=%s could not hold the message: %s", q, r->v.reference, err);
-    ss_verdict_override(&r->v, a, "OnInternalError",
-                        "the quarantine store could not keep the message");
-    ss_engine_rerecord(m->st->cfg, m->st->reg, t, r);
-    return -1;
 }
 
 static sfsistat on_eom(SMFICTX *ctx)
@@ -285,45 +215,22 @@ static sfsistat on_eom(SMFICTX *ctx)
         return SMFIS_TEMPFAIL;
     msgctx *m = c->msg;
     const char *q = qid(ctx);
+    ss_eom_out o;
     if (m->io_error) {
-        sfsistat s = internal_error(ctx, m, q, "could not keep the message for scanning");
-        end_message(c);
-        return s;
-    }
-    ss_txn t = {
-        .sender = m->sender, .rcpts = (const char *const *)m->rcpts, .nrcpts = m->nrcpts,
-        .queue_id = q, .source = "milter", .oversize = m->body.oversize,
-    };
-    ss_result r;
-    if (m->body.fd >= 0) {
-        int fd = ss_msgbuf_fd(&m->body);
-        if (fd < 0) {
-            sfsistat s = internal_error(ctx, m, q, "could not rewind the spilled message");
-            end_message(c);
-            return s;
-        }
-        ss_engine_run_fd(m->st->cfg, m->st->reg, &t, fd, &r);
+        ss_eom_unchecked(m->st, q, "could not keep the message for scanning", &o);
     } else {
-        ss_engine_run_mem(m->st->cfg, m->st->reg, &t, m->body.mem.p ? m->body.mem.p : "",
-                          m->body.mem.len, &r);
+        ss_eom_in in = {
+            .txn = { .sender = m->sender, .rcpts = (const char *const *)m->rcpts,
+                     .nrcpts = m->nrcpts, .queue_id = q, .source = "milter",
+                     .oversize = m->body.oversize },
+            .msg = { .mem = m->body.mem.p ? m->body.mem.p : "", .len = m->body.mem.len,
+                     .fd = m->body.fd, .complete = !m->body.oversize },
+            .tokens = m->tokens, .ntokens = m->ntokens,
+        };
+        ss_eom_run(m->st, &in, &o);
     }
-    int released = take_release(m, q, &t, &r);
-    int unheld = r.v.action == SS_ACT_QUARANTINE && hold(m, q, &t, &r) != 0;
-    sfsistat s;
-    /* The record is on disk before the MTA hears the verdict. (A held
-     * message whose record then fails stays in the store and the MTA
-     * offers it again: a duplicate, never a loss.) */
-    if (ss_audit_append(m->st->audit, r.record, strlen(r.record)) != 0) {
-        s = internal_error(ctx, m, q, "could not write the audit record");
-    } else {
-        log_decision(q, &r, r.v.action);
-        s = unheld ? internal_error(ctx, m, q, "the quarantine store could not keep the message")
-                   : apply(ctx, q, m, &r, released);
-        /* Held and recorded: now the sender and the DSL may be told. */
-        if (!unheld && r.v.action == SS_ACT_QUARANTINE)
-            ss_hold_notify(m->st->cfg, m->st->notes, &r, q);
-    }
-    ss_result_free(&r);
+    sfsistat s = apply(ctx, q, m, &o);
+    ss_eom_free(&o);
     end_message(c);
     return s;
 }

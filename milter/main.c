@@ -193,7 +193,7 @@ int main(int argc, char **argv)
                "is held (see NOTICES in safeshare.conf(5))");
     int rc = smfi_main();
     ss_log(SS_LOG_NOTICE, "safeshare-milter stopping");
-    ss_notifyq_drain(5);
+    ss_outbox_drain(5);
     if (st->cfg->pid_file)
         unlink(st->cfg->pid_file);
     return rc == MI_SUCCESS ? 0 : 1;

@@ -1,7 +1,8 @@
 /* safesharectl explain: the milter's decision on a file, with no MTA. */
 #include "base/buf.h"
 #include "ctl.h"
-#include "engine/engine.h"
+#include "certs/token.h"
+#include "engine/eom.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -114,6 +115,37 @@ static void print_text(const ss_result *r)
     }
 }
 
+/* The milter's own end-of-message call, without its side effects: a
+ * release token the file carries is checked, not used; nothing is held,
+ * recorded or sent. */
+static void explain(const ss_config *c, const ss_register *reg, const ss_buf *msg,
+                    const char *from, const char **to, size_t nto, const char *date,
+                    int json)
+{
+    ss_state st = { .refs = 1, .cfg = (ss_config *)c, .reg = (ss_register *)reg };
+    const char *m = msg->p ? msg->p : "";
+    int oversize = msg->len > c->max_message_size;
+    char **tokens = NULL;
+    size_t ntokens = ss_header_values(m, msg->len, SS_TOKEN_HEADER, SS_TOKEN_MAX_HEADERS,
+                                      &tokens);
+    ss_eom_in in = {
+        .txn = { .sender = from, .rcpts = to, .nrcpts = nto, .today = date,
+                 .source = "explain", .oversize = oversize },
+        .msg = { .mem = m, .len = msg->len, .fd = -1, .complete = !oversize },
+        .tokens = tokens, .ntokens = ntokens, .dry_run = 1,
+    };
+    ss_eom_out o;
+    ss_eom_run(&st, &in, &o);
+    if (json)
+        print_json(&o.r);
+    else
+        print_text(&o.r);
+    ss_eom_free(&o);
+    for (size_t i = 0; i < ntokens; i++)
+        free(tokens[i]);
+    free(tokens);
+}
+
 int ss_ctl_explain(const char *conf, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -155,16 +187,7 @@ int ss_ctl_explain(const char *conf, int argc, char **argv)
     } else if (read_file(argv[optind], &msg) != 0) {
         fprintf(stderr, "safesharectl: cannot read %s\n", argv[optind]);
     } else {
-        ss_text_init();
-        ss_txn t = { .sender = from, .rcpts = to, .nrcpts = nto, .today = date,
-                     .source = "explain", .oversize = msg.len > c->max_message_size };
-        ss_result r;
-        ss_engine_run_mem(c, reg, &t, msg.p ? msg.p : "", msg.len, &r);
-        if (json)
-            print_json(&r);
-        else
-            print_text(&r);
-        ss_result_free(&r);
+        explain(c, reg, &msg, from, to, nto, date, json);
         rc = 0;
     }
     ss_buf_free(&msg);

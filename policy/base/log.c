@@ -1,7 +1,13 @@
 #include "log.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+
+/* Until a daemon opens the log, lines go to stderr: a command-line tool
+ * (safesharectl) that runs policy code says what it saw to its user, not
+ * to the mail log. */
+static int opened;
 
 static const struct { const char *name; int fac; } facilities[] = {
     { "mail", LOG_MAIL }, { "daemon", LOG_DAEMON }, { "user", LOG_USER },
@@ -16,6 +22,7 @@ int ss_log_open(const char *facility, int to_stderr)
         if (strcmp(facility, facilities[i].name) == 0) {
             openlog("safeshare-milter", LOG_PID | LOG_NDELAY | (to_stderr ? LOG_PERROR : 0),
                     facilities[i].fac);
+            opened = 1;
             return 0;
         }
     }
@@ -26,6 +33,11 @@ void ss_log(int prio, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsyslog(prio, fmt, ap);
+    if (opened) {
+        vsyslog(prio, fmt, ap);
+    } else {
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+    }
     va_end(ap);
 }

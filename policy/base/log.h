@@ -1,5 +1,6 @@
-/* Operational logging: syslog, and stderr too in the foreground. Lines
- * about a message start with its queue id. Never pass an identifier. */
+/* Operational logging: syslog once ss_log_open has been called (and
+ * stderr too in the foreground), stderr before. Lines about a message
+ * start with its queue id. Never pass an identifier. */
 #ifndef SS_LOG_H
 #define SS_LOG_H
 

@@ -28,7 +28,7 @@ typedef struct ss_config {
     char *quarantine_key_path; /* optional: encrypt held mail at rest */
     unsigned char quarantine_key[256];
     size_t quarantine_key_len;
-    /* release of held mail (policy/token.h) */
+    /* release of held mail (certs/token.h) */
     char *release_key_path;    /* signs release tokens; needed to quarantine */
     unsigned char release_key[256];
     size_t release_key_len;
@@ -36,7 +36,7 @@ typedef struct ss_config {
     char *release_submit_url;  /* smtp://host:port where released mail goes */
     char *notify_from;         /* envelope and From: of safeshare's notices */
     char *dsl_address;         /* where the DSL is told mail is waiting */
-    char *dsl_deputy_address;  /* also gets the reminders (policy/notify.h) */
+    char *dsl_deputy_address;  /* also gets the reminders (notify/notify.h) */
     char *notify_template_dir; /* files here override the built-in notices */
     /* outcomes */
     ss_action on_insecure;
@@ -47,7 +47,7 @@ typedef struct ss_config {
     size_t max_message_size;
     size_t max_mime_depth;
     size_t max_mime_parts;
-    /* attachments (policy/attach.h) */
+    /* attachments (reader/reader.h) */
     size_t max_archive_bytes;  /* decompressed bytes from one archive */
     size_t max_total_bytes;    /* decompressed bytes in all the message's attachments */
     size_t max_archive_depth;

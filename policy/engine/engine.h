@@ -1,5 +1,7 @@
-/* One engine, three front doors: the milter, `safesharectl explain` and
- * (later) the release path all call this, so they cannot disagree. */
+/* The policy run over one message: extract, detect, check the parties,
+ * decide, build the reply and the audit record. Front doors do not call
+ * this directly: they call the end of a message (eom.h), which runs it
+ * and then honours releases, holds and records. */
 #ifndef SS_ENGINE_H
 #define SS_ENGINE_H
 
@@ -42,9 +44,9 @@ int ss_engine_run_fd(const ss_config *c, const ss_register *r, const ss_txn *t,
 void ss_result_free(ss_result *res);
 
 /* After the caller changed the verdict, rebuild out->record so the audit
- * record says what was done: the milter does when a held message could not
- * be stored (OnInternalError) or a release token was honoured
- * (ReleasedByDSL). t must describe the same transaction. */
+ * record says what was done: the end of a message (eom.c) does when a held
+ * message could not be stored (OnInternalError) or a release token was
+ * honoured (ReleasedByDSL). t must describe the same transaction. */
 void ss_engine_rerecord(const ss_config *c, const ss_register *r, const ss_txn *t,
                         ss_result *out);
 /* Set the action and rule (a string literal) and add a reason. */

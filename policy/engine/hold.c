@@ -10,16 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static const unsigned char *qkey(const ss_config *c)
 {
     return c->quarantine_key_len ? c->quarantine_key : NULL;
 }
 
-int ss_hold_put(const ss_config *c, const ss_result *r, const char *sender,
-                ss_msgbuf *body, char *err, size_t errlen)
+int ss_msgview_rewind(const ss_msgview *msg)
 {
-    if (body->oversize) {
+    if (msg->fd < 0 || lseek(msg->fd, 0, SEEK_SET) != 0)
+        return -1;
+    return msg->fd;
+}
+
+int ss_hold_put(const ss_config *c, const ss_result *r, const char *sender,
+                const ss_msgview *msg, char *err, size_t errlen)
+{
+    if (!msg->complete) {
         /* Nothing past MaxMessageSize was kept: holding a truncated copy
          * would lose the rest, so the MTA must keep it instead. */
         snprintf(err, errlen, "the message is larger than MaxMessageSize and was not kept");
@@ -31,23 +39,23 @@ int ss_hold_put(const ss_config *c, const ss_result *r, const char *sender,
         if (!r->parties[i].m.secure)
             insecure[n++] = r->parties[i].address;
     ss_buf meta = SS_BUF_INIT, summary = SS_BUF_INIT;
-    ss_qmeta_build(r, &meta);
-    ss_qmeta_summary(r, &summary);
+    ss_qmeta_build(r->parties, r->nparties, r->record, &meta);
+    ss_qmeta_summary(&r->f, &r->x, &r->v, &summary);
     ss_qput in = {
         .reference = r->v.reference, .sender = sender ? sender : "",
         .recipients = insecure, .nrecipients = n, .summary = summary.p,
         .meta_json = meta.p, .msg_fd = -1,
     };
     int rc = 0;
-    if (body->fd >= 0) {
-        in.msg_fd = ss_msgbuf_fd(body);
+    if (msg->fd >= 0) {
+        in.msg_fd = ss_msgview_rewind(msg);
         if (in.msg_fd < 0) {
             snprintf(err, errlen, "could not rewind the spilled message");
             rc = -1;
         }
     } else {
-        in.msg = body->mem.p ? body->mem.p : "";
-        in.msg_len = body->mem.len;
+        in.msg = msg->mem ? msg->mem : "";
+        in.msg_len = msg->len;
     }
     if (rc == 0 && ss_quarantine_put(c->quarantine_dir, &in, qkey(c), c->quarantine_key_len,
                                      err, errlen) != SS_Q_OK)
@@ -69,10 +77,10 @@ static void queue_notice(const ss_config *c, const ss_notify_templates *t, ss_no
     char label[64];
     ss_notify_render(c, t, k, n, to, nto, &msg);
     snprintf(label, sizeof label, "%s %s", ss_note_name(k), n->reference);
-    if (ss_notifyq_push(c->release_submit_url, c->notify_from, to, nto, msg.p, msg.len,
+    if (ss_outbox_push(c->release_submit_url, c->notify_from, to, nto, msg.p, msg.len,
                         label) != 0)
         ss_log(SS_LOG_WARNING, "%s: ref=%s notice %s to <%s> not sent: %d notices already "
-               "waiting", qid, n->reference, ss_note_name(k), to[0], SS_NOTIFYQ_MAX);
+               "waiting", qid, n->reference, ss_note_name(k), to[0], SS_OUTBOX_MAX);
     ss_buf_free(&msg);
 }
 
@@ -87,7 +95,7 @@ void ss_hold_notify(const ss_config *c, const ss_notify_templates *t, const ss_r
         if (!r->parties[i].m.secure)
             insecure[n++] = r->parties[i].address;
     ss_buf summary = SS_BUF_INIT;
-    ss_qmeta_summary(r, &summary);
+    ss_qmeta_summary(&r->f, &r->x, &r->v, &summary);
     ss_note note = {
         .reference = r->v.reference, .sender = r->nparties ? r->parties[0].address : "",
         .recipients = insecure, .nrecipients = n, .found = summary.p, .received = time(NULL),
@@ -105,15 +113,15 @@ void ss_released_free(ss_released *rel)
     memset(rel, 0, sizeof *rel);
 }
 
-static int body_hash(ss_msgbuf *body, unsigned char sha[32])
+static int body_hash(const ss_msgview *msg, unsigned char sha[32])
 {
-    if (body->oversize)
+    if (!msg->complete)
         return -1;
-    if (body->fd >= 0) {
-        int fd = ss_msgbuf_fd(body);
+    if (msg->fd >= 0) {
+        int fd = ss_msgview_rewind(msg);
         return fd < 0 ? -1 : ss_release_body_sha256_fd(fd, sha);
     }
-    return ss_release_body_sha256(body->mem.p ? body->mem.p : "", body->mem.len, sha);
+    return ss_release_body_sha256(msg->mem ? msg->mem : "", msg->len, sha);
 }
 
 /* Who released it and why, from the entry's history. */
@@ -134,8 +142,28 @@ static void reviewer_of(const ss_config *c, ss_released *rel)
     ss_qentry_free(&e);
 }
 
+/* The single use of a token: taken now, or (dry_run) still there to take. */
+static ss_qerr take_use(const ss_config *c, const char *ref, int dry_run, char *err,
+                        size_t errlen)
+{
+    if (!dry_run)
+        return ss_quarantine_consume_token(c->quarantine_dir, ref, qkey(c),
+                                           c->quarantine_key_len, err, errlen);
+    ss_qentry e;
+    ss_qerr q = ss_quarantine_get(c->quarantine_dir, ref, qkey(c), c->quarantine_key_len,
+                                  &e, NULL, err, errlen);
+    if (q != SS_Q_OK)
+        return q;
+    ss_qstate st = e.state;
+    ss_qentry_free(&e);
+    if (st == SS_QS_RELEASED)
+        return SS_Q_OK;
+    return st == SS_QS_DELIVERED ? SS_Q_ALREADY_DELIVERED : SS_Q_NOT_RELEASED;
+}
+
 int ss_hold_take_release(const ss_config *c, char *const *tokens, size_t ntokens,
-                         ss_msgbuf *body, const char *qid, ss_released *rel)
+                         const ss_msgview *msg, const char *qid, int dry_run,
+                         ss_released *rel)
 {
     memset(rel, 0, sizeof *rel);
     unsigned char sha[32];
@@ -144,7 +172,7 @@ int ss_hold_take_release(const ss_config *c, char *const *tokens, size_t ntokens
                qid, SS_TOKEN_HEADER);
         return 0;
     }
-    if (body_hash(body, sha) != 0) {
+    if (body_hash(msg, sha) != 0) {
         ss_log(SS_LOG_WARNING, "%s: %s header ignored: the body could not be hashed",
                qid, SS_TOKEN_HEADER);
         return 0;
@@ -158,8 +186,7 @@ int ss_hold_take_release(const ss_config *c, char *const *tokens, size_t ntokens
                    qid, ss_token_result_name(t));
             continue;
         }
-        ss_qerr q = ss_quarantine_consume_token(c->quarantine_dir, ref, qkey(c),
-                                                c->quarantine_key_len, err, sizeof err);
+        ss_qerr q = take_use(c, ref, dry_run, err, sizeof err);
         if (q != SS_Q_OK) {
             ss_log(SS_LOG_WARNING, "%s: release token for %s not honoured (%s): "
                    "treated as no token", qid, ref, ss_qerr_message(q));

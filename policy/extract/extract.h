@@ -61,6 +61,12 @@ int ss_extract_fd(int fd, const ss_extract_limits *lim,
                   ss_extract *out, char *err, size_t errlen);
 void ss_extract_free(ss_extract *x);
 
+/* The values of every header field called name (case-insensitive) in the
+ * message's top header block, in order, at most max, whitespace trimmed;
+ * *out is malloc'd, as is each value. Returns how many. */
+size_t ss_header_values(const char *msg, size_t len, const char *name, size_t max,
+                        char ***out);
+
 /* Reduce HTML to the text a reader sees: tags removed (block tags become
  * line breaks), entities decoded, <script>/<style> contents dropped. Returns
  * a malloc'd UTF-8 string; *outlen set if not NULL. */

@@ -95,7 +95,7 @@ static void start(void)
                "milter thread instead");
 }
 
-int ss_notifyq_push(const char *url, const char *from, const char *const *to, size_t nto,
+int ss_outbox_push(const char *url, const char *from, const char *const *to, size_t nto,
                     const char *msg, size_t len, const char *label)
 {
     if (nto == 0)
@@ -118,7 +118,7 @@ int ss_notifyq_push(const char *url, const char *from, const char *const *to, si
         return 0;
     }
     pthread_mutex_lock(&mu);
-    int full = depth >= SS_NOTIFYQ_MAX;
+    int full = depth >= SS_OUTBOX_MAX;
     if (!full) {
         if (tail)
             tail->next = j;
@@ -134,7 +134,7 @@ int ss_notifyq_push(const char *url, const char *from, const char *const *to, si
     return full ? -1 : 0;
 }
 
-void ss_notifyq_drain(int secs)
+void ss_outbox_drain(int secs)
 {
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);

@@ -4,18 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-void ss_qmeta_build(const ss_result *r, ss_buf *out)
+void ss_qmeta_build(const ss_party *parties, size_t nparties, const char *record,
+                    ss_buf *out)
 {
     ss_buf_adds(out, "{\"envelope\":{\"from\":");
-    ss_buf_json_quoted(out, r->nparties ? r->parties[0].address : "");
+    ss_buf_json_quoted(out, nparties ? parties[0].address : "");
     ss_buf_adds(out, ",\"to\":[");
-    for (size_t i = 1; i < r->nparties; i++) {
+    for (size_t i = 1; i < nparties; i++) {
         if (i > 1)
             ss_buf_addc(out, ',');
-        ss_buf_json_quoted(out, r->parties[i].address);
+        ss_buf_json_quoted(out, parties[i].address);
     }
     ss_buf_adds(out, "]},\"audit\":");
-    ss_buf_adds(out, r->record && r->record[0] == '{' ? r->record : "{}");
+    ss_buf_adds(out, record && record[0] == '{' ? record : "{}");
     ss_buf_addc(out, '}');
 }
 
@@ -28,12 +29,13 @@ static int seen_before(const ss_findings *f, size_t i)
     return 0;
 }
 
-void ss_qmeta_summary(const ss_result *r, ss_buf *out)
+void ss_qmeta_summary(const ss_findings *f, const ss_extract *x, const ss_verdict *v,
+                      ss_buf *out)
 {
     size_t items = 0, more = 0;
-    for (size_t i = 0; i < r->f.n; i++) {
-        const ss_finding *g = &r->f.v[i];
-        if (!ss_type_is_identifier(g->type) || seen_before(&r->f, i))
+    for (size_t i = 0; i < f->n; i++) {
+        const ss_finding *g = &f->v[i];
+        if (!ss_type_is_identifier(g->type) || seen_before(f, i))
             continue;
         if (items++ >= 4) {
             more++;
@@ -41,22 +43,22 @@ void ss_qmeta_summary(const ss_result *r, ss_buf *out)
         }
         ss_buf_printf(out, "%s%s (%s) in %s", items > 1 ? "; " : "", ss_type_phrase(g->type),
                       ss_conf_name(g->confidence),
-                      g->seg < r->x.nsegs ? r->x.segs[g->seg].location : "the message");
+                      g->seg < x->nsegs ? x->segs[g->seg].location : "the message");
     }
-    for (size_t i = 0; i < r->x.nskipped; i++) {
-        if (!r->x.skipped[i].unreadable)
+    for (size_t i = 0; i < x->nskipped; i++) {
+        if (!x->skipped[i].unreadable)
             continue;
         if (items++ >= 4) {
             more++;
             continue;
         }
         ss_buf_printf(out, "%s%s could not be read", items > 1 ? "; " : "",
-                      r->x.skipped[i].location);
+                      x->skipped[i].location);
     }
     if (more)
         ss_buf_printf(out, "; and %zu more", more);
     if (!items)
-        ss_buf_adds(out, r->v.why & SS_WHY_OVERSIZE ? "too large to scan" : "nothing named");
+        ss_buf_adds(out, v->why & SS_WHY_OVERSIZE ? "too large to scan" : "nothing named");
 }
 
 /* ---- reading the envelope back ---- */

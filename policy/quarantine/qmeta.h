@@ -10,15 +10,17 @@
 
 #include <stddef.h>
 #include "base/buf.h"
-#include "engine/engine.h"
+#include "decide/decide.h"
 
-/* The meta object for a result: envelope from the parties, then the
- * audit record verbatim. */
-void ss_qmeta_build(const ss_result *r, ss_buf *out);
+/* The meta object for a decision: envelope from the parties (sender
+ * first), then the audit record verbatim. */
+void ss_qmeta_build(const ss_party *parties, size_t nparties, const char *record,
+                    ss_buf *out);
 
 /* One line for `list`, no identifier: "an NHS number (high) in the
  * message body; attachment "a.zip" could not be read". */
-void ss_qmeta_summary(const ss_result *r, ss_buf *out);
+void ss_qmeta_summary(const ss_findings *f, const ss_extract *x, const ss_verdict *v,
+                      ss_buf *out);
 
 /* Read the envelope back. 0, or -1 when meta does not start with the
  * envelope object. Free with ss_qmeta_envelope_free. */

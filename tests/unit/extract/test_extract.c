@@ -625,6 +625,30 @@ static void crashing_worker_unreadable(void **state)
     g_free(msg);
 }
 
+/* The release header values a file carries, as the MTA would hand them
+ * to the milter: every one in the top header block, in order, trimmed;
+ * none from the body or from an attached message. */
+static void header_values_in_order(void **state)
+{
+    (void)state;
+    const char *m = "Received: by mx\r\nX-Safeshare-Release:  v1.A.1 \r\n"
+                    "Subject: s\r\nx-safeshare-release: v1.B.2\r\n\r\n"
+                    "X-Safeshare-Release: in the body\r\n";
+    char **v = NULL;
+    size_t n = ss_header_values(m, strlen(m), "X-Safeshare-Release", 4, &v);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0], "v1.A.1");
+    assert_string_equal(v[1], "v1.B.2");
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+    assert_int_equal(ss_header_values(m, strlen(m), "X-Safeshare-Release", 1, &v), 1);
+    free(v[0]);
+    free(v);
+    assert_int_equal(ss_header_values("not a message", 13, "Subject", 4, &v), 0);
+    free(v);
+}
+
 int main(void)
 {
     /* attachments are read by the worker built beside this test */
@@ -633,6 +657,7 @@ int main(void)
     snprintf(worker, sizeof worker, "%s/reader/safeshare-extract", b ? b : ".");
     setenv("SAFESHARE_EXTRACT", worker, 1);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(header_values_in_order),
         cmocka_unit_test(qp_soft_break_inside_number),
         cmocka_unit_test(qp_with_crlf),
         cmocka_unit_test(base64_body),
