@@ -1,4 +1,5 @@
 #include "config.h"
+#include "certs/keyfile.h"
 #include "base/buf.h"
 
 #include <ctype.h>
@@ -274,34 +275,15 @@ static char *trim(char *s)
     return s;
 }
 
-/* A key file: a secret of at least 32 bytes, not readable by others. */
+/* A key file (certs/keyfile.h); a problem names the file and the key. */
 static int load_key(const ss_config *c, const char *name, const char *path,
                     unsigned char *key, size_t cap, size_t *len, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        snprintf(err, errlen, "%s: %s: cannot read %s: %s", c->path, name, path,
-                 strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    if (st.st_mode & 0077) {
-        snprintf(err, errlen, "%s: %s: %s must not be readable by group or others (chmod 600)",
-                 c->path, name, path);
-        close(fd);
-        return -1;
-    }
-    ssize_t n = read(fd, key, cap);
-    close(fd);
-    if (n < 32) {
-        snprintf(err, errlen, "%s: %s: %s holds fewer than 32 bytes; make one with: head -c 32 /dev/urandom > %s",
-                 c->path, name, path, path);
-        return -1;
-    }
-    *len = (size_t)n;
-    return 0;
+    char why[768];
+    if (ss_keyfile_read(path, key, cap, len, why, sizeof why) == 0)
+        return 0;
+    snprintf(err, errlen, "%s: %s: %s", c->path, name, why);
+    return -1;
 }
 
 static int load_keys(ss_config *c, char *err, size_t errlen)
