@@ -146,8 +146,13 @@ int main(int argc, char **argv)
         return 1;
     }
     if (check) {
-        printf("%s: configuration and register OK (register serial %llu)\n", conf_path,
-               ss_register_serial(st->reg));
+        if (st->register_refused)
+            printf("%s: register %s refused: %s\n%s: the milter would start on the last "
+                   "good register kept in %s\n", conf_path, st->cfg->register_path,
+                   st->register_refused, conf_path, st->cfg->state_dir);
+        printf("%s: configuration and register OK (register serial %llu%s%s)\n", conf_path,
+               ss_register_serial(st->reg), st->register_signer[0] ? ", signed by " : "",
+               st->register_signer);
         ss_state_put(st);
         return 0;
     }

@@ -72,6 +72,9 @@ static const keydef keys[] = {
     { "DSLName",             K_STR,    F(dsl_name), 0, 0 },
     { "DSLContact",          K_STR,    F(dsl_contact), 0, 0 },
     { "SecurePortalURL",     K_STR,    F(portal_url), 0, 0 },
+    { "RegisterTrustAnchors", K_PATH,  F(register_anchors), 0, 0 },
+    { "RegisterRequireSignature", K_BOOL, F(register_require_sig), 0, 0 },
+    { "StateDir",            K_PATH,   F(state_dir), 0, 0 },
 };
 #undef F
 #define NKEYS (sizeof keys / sizeof *keys)
@@ -116,6 +119,8 @@ ss_config *ss_config_new(void)
     c->nhs_test_range = 1;
     c->chi_mod10 = 1;
     c->dsl_name = ss_xstrdup("your Designated Safeguarding Lead");
+    c->register_require_sig = -1;      /* resolved once RegisterTrustAnchors is known */
+    c->state_dir = ss_xstrdup(SS_LOCALSTATEDIR "/lib/safeshare");
     return c;
 }
 
@@ -371,6 +376,20 @@ static int parse_line(ss_config *c, const char *name, unsigned lineno, char *lin
     return -1;
 }
 
+/* A signature can only be required when there is something to check it
+ * with; when anchors are given, requiring one is the default. */
+static int resolve_register_trust(ss_config *c, const char *name, char *err, size_t errlen)
+{
+    if (c->register_require_sig == -1)
+        c->register_require_sig = c->register_anchors != NULL;
+    if (c->register_require_sig && !c->register_anchors) {
+        snprintf(err, errlen, "%s: RegisterRequireSignature: yes needs RegisterTrustAnchors "
+                 "(a directory of the publisher's public keys)", name);
+        return -1;
+    }
+    return 0;
+}
+
 ss_config *ss_config_parse(const char *name, const char *text, char *err, size_t errlen)
 {
     ss_config *c = ss_config_new();
@@ -395,6 +414,8 @@ ss_config *ss_config_parse(const char *name, const char *text, char *err, size_t
             goto fail;
         }
     }
+    if (resolve_register_trust(c, name, err, errlen) != 0)
+        goto fail;
     return c;
 fail:
     ss_config_free(c);

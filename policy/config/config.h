@@ -38,6 +38,10 @@ typedef struct ss_config {
     char *dsl_address;         /* where the DSL is told mail is waiting */
     char *dsl_deputy_address;  /* also gets the reminders (notify/notify.h) */
     char *notify_template_dir; /* files here override the built-in notices */
+    /* the register's trust (register/trust.h) */
+    char *register_anchors;    /* RegisterTrustAnchors: directory of public keys */
+    int register_require_sig;  /* yes/no; defaults to yes when anchors are set */
+    char *state_dir;           /* the last good register, remembered across restarts */
     /* outcomes */
     ss_action on_insecure;
     ss_action on_insecure_uncertain;

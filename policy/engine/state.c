@@ -1,5 +1,8 @@
 #include "state.h"
 #include "base/buf.h"
+#include "base/file.h"
+#include "base/log.h"
+#include "register/trust.h"
 #include "quarantine/quarantine.h"
 
 #include <pthread.h>
@@ -15,8 +18,44 @@ static void state_free(ss_state *s)
     ss_audit_close(s->audit);
     ss_notify_free(s->notes);
     ss_register_free(s->reg);
+    free(s->register_refused);
     ss_config_free(s->cfg);
     free(s);
+}
+
+/* The register trust.h lets into force; the daemon remembers it. */
+static int load_register(ss_state *s, int daemon, char *err, size_t errlen)
+{
+    const ss_config *c = s->cfg;
+    ss_regtrust_opts o = {
+        .path = c->register_path, .anchors_dir = c->register_anchors,
+        .require_sig = c->register_require_sig, .state_dir = c->state_dir, .now = time(NULL),
+    };
+    char why[768];
+    ss_regtrust t;
+    if (daemon && ss_dir_ensure(c->state_dir, 0700, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s: StateDir: %s", c->path, why);
+        return -1;
+    }
+    if (ss_regtrust_load(&o, &t, err, errlen) != 0)
+        return -1;
+    if (daemon && ss_regtrust_commit(c->state_dir, &t, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s: StateDir: %s", c->path, why);
+        ss_regtrust_free(&t);
+        return -1;
+    }
+    if (t.from_kept) {
+        s->register_refused = ss_xstrdup(t.refused);
+        if (daemon)
+            ss_log(SS_LOG_WARNING, "register %s refused: %s; the last good register "
+                   "(serial %llu, kept in %s) stays in force", c->register_path, t.refused,
+                   ss_register_serial(t.reg), c->state_dir);
+    }
+    snprintf(s->register_signer, sizeof s->register_signer, "%s", t.signer);
+    s->reg = t.reg;
+    t.reg = NULL;
+    ss_regtrust_free(&t);
+    return 0;
 }
 
 ss_state *ss_state_load(const char *conf_path, int open_audit, char *err, size_t errlen)
@@ -28,7 +67,7 @@ ss_state *ss_state_load(const char *conf_path, int open_audit, char *err, size_t
         goto fail;
     if (ss_config_check_quarantine(s->cfg, err, errlen) != 0)
         goto fail;
-    if (ss_register_load(s->cfg->register_path, &s->reg, err, errlen) != 0)
+    if (load_register(s, open_audit, err, errlen) != 0)
         goto fail;
     if (!(s->notes = ss_notify_load(s->cfg, err, errlen)))
         goto fail;

@@ -16,11 +16,16 @@ typedef struct {
     ss_register *reg;
     ss_audit *audit;
     ss_notify_templates *notes;  /* the notices about held mail */
+    char *register_refused;      /* why the Register file was refused when the
+                                    last good copy is in force instead, or NULL */
+    char register_signer[256];   /* the trust anchor that signed it, or "" */
 } ss_state;
 
-/* Build a snapshot from a config file: config, register, notice
- * templates, audit log.
- * open_audit = 0 for `-n` (check only). NULL with err on any problem. */
+/* Build a snapshot from a config file: config, register (the one
+ * register/trust.h lets into force), notice templates, audit log.
+ * open_audit = 0 for `-n` (check only: nothing is written). With 1 (the
+ * daemon) StateDir is made and the register remembered as the last good
+ * one. NULL with err on any problem. */
 ss_state *ss_state_load(const char *conf_path, int open_audit, char *err, size_t errlen);
 /* Install s as current (takes the caller's reference). */
 void ss_state_install(ss_state *s);

@@ -939,6 +939,33 @@ const char *ss_register_warnings(const ss_register *r)
     return r && r->warnings.p ? r->warnings.p : "";
 }
 
+void ss_register_entry(const ss_register *r, size_t i, ss_reg_entry *out)
+{
+    const struct reg_entry *e = &r->entries[i];
+    memset(out, 0, sizeof *out);
+    out->pattern = e->pattern;
+    out->domain = e->pattern + (e->exclusion ? 1 : 0) + (e->wildcard ? 2 : 0);
+    out->line = e->line;
+    out->exclusion = e->exclusion;
+    out->wildcard = e->wildcard;
+    const char **slot[A_N] = {
+        [A_ORG] = &out->org, [A_BASIS] = &out->basis, [A_UNTIL] = &out->until,
+        [A_REF] = &out->ref, [A_ODS] = &out->ods, [A_ALT] = &out->alt,
+        [A_TLS] = &out->tls, [A_MATCH] = &out->match, [A_PIN] = &out->pin,
+        [A_MIN] = &out->min, [A_BROAD] = &out->broad, [A_REASON] = &out->reason,
+    };
+    for (int a = 0; a < A_N; a++)
+        *slot[a] = e->v[a];
+}
+
+size_t ss_register_live_count(const ss_register *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; r && i < r->n_entries; i++)
+        n += !r->entries[i].exclusion;
+    return n;
+}
+
 /* ---- matching ------------------------------------------------------- */
 
 /* The domain of an address: after the last '@', inside optional <> and

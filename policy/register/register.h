@@ -27,6 +27,23 @@ size_t ss_register_count(const ss_register *r);
 /* Non-fatal warnings found while parsing (e.g. broad wildcards), one per line. */
 const char *ss_register_warnings(const ss_register *r);
 
+/* One entry or exclusion as written (for lint, diff, the MTA exports).
+ * Attribute values are NULL when absent. */
+typedef struct {
+    const char *pattern;       /* normalised, as shown: "x", "*.x", "!x", "!*.x" */
+    const char *domain;        /* the name under the pattern: "x" */
+    unsigned line;
+    int exclusion;
+    int wildcard;
+    const char *org, *basis, *until, *ref, *ods, *alt, *tls, *match, *pin, *min,
+               *broad, *reason;
+} ss_reg_entry;
+
+/* Entry i (0 <= i < ss_register_count), in file order. */
+void ss_register_entry(const ss_register *r, size_t i, ss_reg_entry *out);
+/* Entries that are not exclusions. */
+size_t ss_register_live_count(const ss_register *r);
+
 typedef struct {
     int secure;            /* 1 only if a live, non-excluded entry matches */
     char domain[256];      /* normalised A-label domain, or "" if unparseable */

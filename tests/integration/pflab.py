@@ -303,7 +303,7 @@ class Lab:
         os.chmod(self.dir, 0o755)
         for d, mode in (("postfix", 0o755), ("spool", 0o755), ("data", 0o755),
                         ("log", 0o755), ("run", 0o755), ("sink", 0o755),
-                        ("audit", 0o700), ("quarantine", 0o700)):
+                        ("audit", 0o700), ("quarantine", 0o700), ("state", 0o700)):
             os.mkdir(self.path(d), mode)
             os.chmod(self.path(d), mode)
         # Postfix's master takes its lock in data_directory as mail_owner.
@@ -466,6 +466,7 @@ Register        {register}
 AuditLog        {self.audit_log}
 AuditKey        {key}
 QuarantineDir   {self.path('quarantine')}
+StateDir        {self.path('state')}
 ReleaseKey      {self.release_key}
 ReleaseSubmitURL smtp://127.0.0.1:{self.smtpd_port}
 DSLName         {DSL_NAME}

@@ -49,9 +49,9 @@ static ss_state *load(fixture *f, const char *on_insecure)
     char conf[2048], err[1024];
     snprintf(conf, sizeof conf,
              "Socket unix:%s/sock\nRegister %s/register.txt\nAuditLog %s\nAuditKey %s/audit.key\n"
-             "QuarantineDir %s\nReleaseKey %s/release.key\n"
+             "QuarantineDir %s\nReleaseKey %s/release.key\nStateDir %s/state\n"
              "OnInsecure %s\nOnInsecureUncertain quarantine\n",
-             f->dir, f->dir, f->audit, f->dir, f->store, f->dir, on_insecure);
+             f->dir, f->dir, f->audit, f->dir, f->store, f->dir, f->dir, on_insecure);
     put_file(f->dir, "safeshare.conf", conf, 0600);
     ss_state *st = ss_state_load(f->conf, 1, err, sizeof err);
     if (!st)
