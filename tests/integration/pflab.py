@@ -59,6 +59,12 @@ def milter_binary():
     return os.path.join(builddir, "milter", "safeshare-milter")
 
 
+def ctl_binary():
+    """safesharectl from the same build tree as the milter."""
+    builddir = os.environ.get("SS_BUILDDIR") or SRCDIR
+    return os.path.join(builddir, "review", "safesharectl")
+
+
 def worker_binary():
     """The attachment reader built beside the milter (reader/safeshare-extract)."""
     override = os.environ.get("SAFESHARE_EXTRACT")
@@ -298,14 +304,8 @@ class Lab:
     def start(self):
         if os.geteuid() != 0:
             raise LabError("the lab needs root to start Postfix")
-        self.dir = tempfile.mkdtemp(prefix="safeshare-lab-")
-        # smtpd runs as "postfix" and must reach the milter socket below here.
-        os.chmod(self.dir, 0o755)
-        for d, mode in (("postfix", 0o755), ("spool", 0o755), ("data", 0o755),
-                        ("log", 0o755), ("run", 0o755), ("sink", 0o755),
-                        ("audit", 0o700), ("quarantine", 0o700), ("state", 0o700)):
-            os.mkdir(self.path(d), mode)
-            os.chmod(self.path(d), mode)
+        self.make_dirs("safeshare-lab-", (("postfix", 0o755), ("spool", 0o755),
+                                          ("data", 0o755)))
         # Postfix's master takes its lock in data_directory as mail_owner.
         pw = pwd.getpwnam("postfix")
         os.chown(self.path("data"), pw.pw_uid, pw.pw_gid)
@@ -319,15 +319,25 @@ class Lab:
         self.write_postfix_config()
         self.start_postfix()
 
+    # The milter's half of the lab: both MTAs' labs (smlab.py too) have these.
+    MILTER_DIRS = (("log", 0o755), ("run", 0o755), ("sink", 0o755),
+                   ("audit", 0o700), ("quarantine", 0o700), ("state", 0o700))
+
+    def make_dirs(self, prefix, mta_dirs):
+        """The lab's temp dir with the MTA's directories and the milter's."""
+        self.dir = tempfile.mkdtemp(prefix=prefix)
+        # The MTA (smtpd as "postfix", Sendmail as root) must reach the
+        # milter socket below here, and Sendmail refuses a socket whose
+        # directory others can write to.
+        os.chmod(self.dir, 0o755)
+        for d, mode in tuple(mta_dirs) + self.MILTER_DIRS:
+            os.mkdir(self.path(d), mode)
+            os.chmod(self.path(d), mode)
+
     def stop(self):
         if self.dir is None:
             return
-        if self.postfix_up:
-            subprocess.run(["postfix", "-c", self.postfix_conf, "stop"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           timeout=30)
-            self.wait_postfix_gone()
-            self.postfix_up = False
+        self.stop_mta()
         self.stop_milter()
         if self.sink is not None:
             self.sink.close()
@@ -335,6 +345,14 @@ class Lab:
         if not self.keep:
             shutil.rmtree(self.dir, ignore_errors=True)
         self.dir = None
+
+    def stop_mta(self):
+        if self.postfix_up:
+            subprocess.run(["postfix", "-c", self.postfix_conf, "stop"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           timeout=30)
+            self.wait_postfix_gone()
+            self.postfix_up = False
 
     def wait_postfix_gone(self):
         pidfile = self.path("spool", "pid", "master.pid")
@@ -548,19 +566,22 @@ ExtractWorker   {worker_binary()}
 
     # -- using it
 
-    def send(self, mail_from, rcpts, message, timeout=60):
+    def send(self, mail_from, rcpts, message, timeout=60, auth=None):
         """Send like a mail client would; return the final (code, text).
 
         text keeps every line of a multi-line reply, joined by newlines.  The
         stage the answer came at (mail, rcpt, data, done) is kept in
         self.sends, because only messages that reach end-of-data get an
-        audit record."""
+        audit record.  auth=(user, password) logs in first."""
         # Clients send CRLF; a bare LF would test Postfix, not the milter.
         message = re.sub(rb"\r?\n", b"\r\n", message)
         stage = "connect"
         try:
             with smtplib.SMTP("127.0.0.1", self.smtpd_port, timeout=timeout) as c:
                 c.ehlo("client.stmarys.sch.uk")
+                if auth:
+                    stage = "auth"
+                    c.login(*auth)
                 stage = "mail"
                 code, resp = c.mail(mail_from)
                 if code != 250:

@@ -39,11 +39,6 @@ NHS_DIGITS = "9434765919"
 NOTICE_WAIT = 20  # seconds a notice may take: background thread, Postfix, sink
 
 
-def ctl_binary():
-    builddir = os.environ.get("SS_BUILDDIR") or pflab.SRCDIR
-    return os.path.join(builddir, "review", "safesharectl")
-
-
 class QuarantineLab(pflab.Lab):
     """The lab with `OnInsecure quarantine` in place of its `reject`."""
 
@@ -66,7 +61,7 @@ class Run:
         self.held = {}      # name -> reference
 
     def ctl(self, *args, timeout=60):
-        p = subprocess.run([ctl_binary(), "-c", self.lab.milter_config] + list(args),
+        p = subprocess.run([pflab.ctl_binary(), "-c", self.lab.milter_config] + list(args),
                            stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
         return (p.returncode, p.stdout.decode("utf-8", "replace"),
                 p.stderr.decode("utf-8", "replace"))

@@ -45,11 +45,6 @@ SEQ_HEADER = "X-Crash-Seq"
 SEQ_RE = re.compile(rb"(?im)^X-Crash-Seq:\s*(\d+)\s*$")
 
 
-def ctl_binary():
-    builddir = os.environ.get("SS_BUILDDIR") or pflab.SRCDIR
-    return os.path.join(builddir, "review", "safesharectl")
-
-
 class CrashLab(pflab.Lab):
     """The lab with `OnInsecure quarantine`, and no notices (they would only
     add mail at the sink, and notices are not what this test is about)."""
@@ -98,7 +93,7 @@ class Run:
         self.client_error = None
 
     def ctl(self, *args, timeout=60):
-        p = subprocess.run([ctl_binary(), "-c", self.lab.milter_config] + list(args),
+        p = subprocess.run([pflab.ctl_binary(), "-c", self.lab.milter_config] + list(args),
                            stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
         return (p.returncode, p.stdout.decode("utf-8", "replace"),
                 p.stderr.decode("utf-8", "replace"))
