@@ -64,6 +64,38 @@ static void print_ok(const char *path, const ss_register *r, const char *signer)
            signer[0] ? "signed by trust anchor " : "not signature-checked", signer);
 }
 
+int ss_regctl_load(const char *conf, const char *path, ss_regtrust *t, time_t now)
+{
+    ss_regtrust_opts o = { .now = now };
+    ss_config *c = trust_config(conf, path == NULL, &o);
+    memset(t, 0, sizeof *t);
+    if (!path && !c)
+        return -1;
+    if (!path)
+        path = c->register_path;
+    ss_lastgood lg = { 0 };
+    char why[768] = "";
+    int rc = -1;
+    ss_anchors *a = NULL;
+    if (read_with_sig(path, NULL, t) != 0)
+        goto out;
+    if ((o.anchors_dir && !(a = ss_anchors_load(o.anchors_dir, why, sizeof why)))
+        || ss_lastgood_read(o.state_dir, &lg, why, sizeof why) != 0
+        || ss_regtrust_vet(&o, a, &lg, path, t->bytes, t->len, t->sig, t->siglen, &t->reg,
+                           t->signer, why, sizeof why) != 0) {
+        fprintf(stderr, "%s: refused: %s\n", path, why);
+        goto out;
+    }
+    snprintf(t->refused, sizeof t->refused, "%s", path);   /* the file it came from */
+    rc = 0;
+out:
+    ss_anchors_free(a);
+    ss_config_free(c);
+    if (rc != 0)
+        ss_regtrust_free(t);
+    return rc;
+}
+
 static int check(const char *conf, int argc, char **argv)
 {
     const char *path = NULL;
@@ -76,38 +108,18 @@ static int check(const char *conf, int argc, char **argv)
         else
             return usage();
     }
-    ss_regtrust_opts o = { .now = time(NULL) };
-    ss_config *c = trust_config(conf, path == NULL, &o);
-    if (!path && !c)
+    time_t now = time(NULL);
+    ss_regtrust t;
+    if (ss_regctl_load(conf, path, &t, now) != 0)
         return 2;
-    if (!path)
-        path = c->register_path;
-    ss_regtrust t = { 0 };
-    ss_lastgood lg = { 0 };
-    char why[768] = "";
-    int rc = 2;
-    ss_anchors *a = NULL;
-    if (read_with_sig(path, NULL, &t) != 0)
-        goto out;
-    if ((o.anchors_dir && !(a = ss_anchors_load(o.anchors_dir, why, sizeof why)))
-        || ss_lastgood_read(o.state_dir, &lg, why, sizeof why) != 0
-        || ss_regtrust_vet(&o, a, &lg, path, t.bytes, t.len, t.sig, t.siglen, &t.reg,
-                           t.signer, why, sizeof why) != 0) {
-        fprintf(stderr, "%s: refused: %s\n", path, why);
-        goto out;
-    }
-    print_ok(path, t.reg, t.signer);
+    print_ok(t.refused, t.reg, t.signer);
     ss_buf w = SS_BUF_INIT;
-    size_t n = ss_register_lint(t.reg, path, o.now, &w);
+    size_t n = ss_register_lint(t.reg, t.refused, now, &w);
     if (n)
         printf("%zu warning%s:\n%s", n, n == 1 ? "" : "s", w.p);
     ss_buf_free(&w);
-    rc = strict && n ? 1 : 0;
-out:
-    ss_anchors_free(a);
     ss_regtrust_free(&t);
-    ss_config_free(c);
-    return rc;
+    return strict && n ? 1 : 0;
 }
 
 static int sign(int argc, char **argv)

@@ -19,5 +19,11 @@ int ss_ctl_register(const char *conf, int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "check") || !strcmp(cmd, "sign") || !strcmp(cmd, "verify"))
         return ss_regctl_trust(conf, argc, argv);
+    if (!strcmp(cmd, "diff"))
+        return ss_regctl_diff(argc, argv);
+    if (!strcmp(cmd, "import-dcb1596"))
+        return ss_regctl_import(argc, argv);
+    if (!strcmp(cmd, "export-postfix") || !strcmp(cmd, "export-sendmail"))
+        return ss_regctl_export(conf, argc, argv);
     return usage();
 }
