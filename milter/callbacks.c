@@ -1,5 +1,6 @@
 #include "callbacks.h"
 #include "base/buf.h"
+#include "engine/direction.h"
 #include "engine/eom.h"
 #include "base/log.h"
 #include "msgbuf.h"
@@ -7,9 +8,11 @@
 #include "engine/state.h"
 #include "certs/token.h"
 
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 /* One per message; lives inside the connection context. */
 typedef struct {
@@ -26,6 +29,8 @@ typedef struct {
 
 typedef struct {
     msgctx *msg;
+    struct sockaddr_storage client;  /* the SMTP client, as the MTA gave it */
+    int has_client;
 } connctx;
 
 /* The one cleanup path for a message: safe on NULL and on a half-built one. */
@@ -79,6 +84,8 @@ static sfsistat on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     /* Every step, nothing skipped: we need each recipient and all the body. */
     *pf1 = 0;
     *pf2 = *pf3 = 0;
+    /* {auth_authen} at MAIL FROM: an authenticated client's mail is outgoing. */
+    smfi_setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen}");
     smfi_setsymlist(ctx, SMFIM_EOH, "i");
     smfi_setsymlist(ctx, SMFIM_EOM, "i");
     return SMFIS_CONTINUE;
@@ -90,6 +97,12 @@ static sfsistat on_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
     if (!c || smfi_setpriv(ctx, c) != MI_SUCCESS) {
         free(c);
         return SMFIS_TEMPFAIL;
+    }
+    size_t len = !addr ? 0 : addr->sa_family == AF_INET ? sizeof(struct sockaddr_in)
+               : addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : 0;
+    if (len) {
+        memcpy(&c->client, addr, len);
+        c->has_client = 1;
     }
     return SMFIS_CONTINUE;
 }
@@ -106,14 +119,31 @@ static char *bare_address(const char *a)
     return ss_xstrdup(a);
 }
 
+/* Mail that is not outgoing is not ours to judge (engine/direction.h):
+ * accept it untouched, with no record. */
+static int outgoing(SMFICTX *ctx, const connctx *c, const ss_state *st)
+{
+    char why[256];
+    int yes = ss_direction_inspect(st->cfg, c->has_client ? (const struct sockaddr *)&c->client
+                                   : NULL, ss_mta_macro(ctx, "{auth_authen}"), why, sizeof why);
+    if (!yes)
+        ss_log(SS_LOG_INFO, "%s: not inspected: %s", qid(ctx), why);
+    return yes;
+}
+
 static sfsistat on_envfrom(SMFICTX *ctx, char **argv)
 {
     connctx *c = conn(ctx);
     if (!c)
         return SMFIS_TEMPFAIL;
     end_message(c);
+    ss_state *st = ss_state_get();
+    if (!outgoing(ctx, c, st)) {
+        ss_state_put(st);
+        return SMFIS_ACCEPT;
+    }
     msgctx *m = ss_xcalloc(1, sizeof *m);
-    m->st = ss_state_get();
+    m->st = st;
     m->sender = bare_address(argv[0]);
     ss_msgbuf_init(&m->body, m->st->cfg->body_memory_max, m->st->cfg->max_message_size,
                    m->st->cfg->temp_dir);

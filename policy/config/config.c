@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef enum { K_STR, K_PATH, K_ACTION, K_BOOL, K_SIZE, K_COUNT, K_MODE, K_SOCKET, K_FACILITY, K_SECONDS, K_SMTPURL } kind;
+typedef enum { K_STR, K_PATH, K_ACTION, K_BOOL, K_SIZE, K_COUNT, K_MODE, K_SOCKET, K_FACILITY, K_SECONDS, K_SMTPURL, K_HOSTS } kind;
 
 /* Which values an action key may take: OnInsecure may not be "accept",
  * because a silent pass of child data to an insecure address is exactly
@@ -38,6 +38,8 @@ static const keydef keys[] = {
     { "TempDirectory",       K_PATH,   F(temp_dir), 0, 0 },
     { "BodyMemoryMax",       K_SIZE,   F(body_memory_max), 0, 0 },
     { "SyslogFacility",      K_FACILITY,    F(syslog_facility), 0, 0 },
+    { "InternalHosts",       K_HOSTS,  F(internal_hosts), 0, 0 },
+    { "InspectIncoming",     K_BOOL,   F(inspect_incoming), 0, 0 },
     { "Register",            K_PATH,   F(register_path), 1, 0 },
     { "AuditLog",            K_PATH,   F(audit_log), 1, 0 },
     { "AuditKey",            K_PATH,   F(audit_key_path), 1, 0 },
@@ -95,9 +97,15 @@ ss_config *ss_config_new(void)
     c->body_memory_max = 1024 * 1024;
     c->temp_dir = ss_xstrdup("/var/tmp");
     c->syslog_facility = ss_xstrdup("mail");
+    /* Outgoing mail comes from this machine or an authenticated client
+     * unless the site names its internal hosts. */
+    char why[128];
+    c->internal_hosts = ss_hosts_parse(SS_DEFAULT_INTERNAL_HOSTS, why, sizeof why);
     c->quarantine_dir = ss_xstrdup(SS_LOCALSTATEDIR "/spool/safeshare/quarantine");
     c->release_token_max_age = 86400;
-    c->release_submit_url = ss_xstrdup("smtp://127.0.0.1:25");
+    /* The internal relay of contrib/postfix-master.cf.snippet: the milter
+     * checks what arrives there (port 25 is left to incoming mail). */
+    c->release_submit_url = ss_xstrdup("smtp://127.0.0.1:10587");
     c->on_insecure = SS_ACT_REJECT;
     /* Spec §10: what may or may not be a child's data, or what could not
      * be read, going somewhere insecure is for the DSL to judge, not for
@@ -133,6 +141,7 @@ void ss_config_free(ss_config *c)
         if (k == K_STR || k == K_PATH || k == K_SOCKET || k == K_FACILITY || k == K_SMTPURL)
             free(*(char **)((char *)c + keys[i].off));
     }
+    ss_hosts_free(c->internal_hosts);
     free(c->path);
     explicit_bzero(c->audit_key, sizeof c->audit_key);
     explicit_bzero(c->quarantine_key, sizeof c->quarantine_key);
@@ -220,6 +229,14 @@ static const char *set_value(ss_config *c, const keydef *k, const char *v,
         free(*(char **)field);
         *(char **)field = ss_xstrdup(v);
         return NULL;
+    case K_HOSTS: {
+        ss_hosts *h = ss_hosts_parse(v, tmp, tmplen);
+        if (!h)
+            return tmp;
+        ss_hosts_free(*(ss_hosts **)field);
+        *(ss_hosts **)field = h;
+        return NULL;
+    }
     case K_SECONDS:
         return parse_size(v, (size_t *)field) || *(size_t *)field == 0
                    ? "expected a positive number of seconds" : NULL;

@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include "base/types.h"
+#include "config/hosts.h"
+
+/* InternalHosts when the file does not say: this machine only. */
+#define SS_DEFAULT_INTERNAL_HOSTS "127.0.0.0/8, ::1"
 
 typedef struct ss_config {
     char *path;                /* the file it came from */
@@ -18,6 +22,9 @@ typedef struct ss_config {
     char *temp_dir;            /* where large bodies spill */
     size_t body_memory_max;    /* bytes kept in memory before spilling */
     char *syslog_facility;
+    /* which mail is inspected (engine/direction.h) */
+    ss_hosts *internal_hosts;  /* clients whose mail is outgoing */
+    int inspect_incoming;      /* inspect mail from everyone else too */
     /* policy inputs */
     char *register_path;
     char *audit_log;

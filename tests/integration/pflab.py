@@ -236,13 +236,24 @@ class Lab:
     milter="down"     smtpd is configured for the milter but nothing listens,
                       which is what a crashed milter looks like to Postfix
     milter_conf       extra `Key value` lines appended to the generated config
+    postfix_main      {parameter: value} replacing or adding main.cf lines
+    services          [(name, ["param=value", ...])]: more smtpd services, each
+                      on its own port (self.ports[name]); "{milter}" in a value
+                      is the milter's socket
+    sasl_users        {login: password}: offer SMTP AUTH (dovecot_auth.py)
     """
 
-    def __init__(self, milter=True, milter_conf="", register=None, keep=False):
+    def __init__(self, milter=True, milter_conf="", register=None, keep=False,
+                 postfix_main=None, services=(), sasl_users=None):
         self.milter_mode = milter
         self.milter_conf_extra = milter_conf
         self.register_path = register
         self.keep = keep
+        self.postfix_main = dict(postfix_main or {})
+        self.services = list(services)
+        self.sasl_users = sasl_users
+        self.ports = {}
+        self.sasl = None
         self.dir = None
         self.sink = None
         self.milter_proc = None
@@ -313,6 +324,13 @@ class Lab:
         self.smtpd_port = free_port()
         self.sink_port = free_port()
         self.sink = Sink(self.sink_port, self.path("sink"))
+        for name, _ in self.services:
+            self.ports[name] = free_port()
+        if self.sasl_users is not None:
+            from dovecot_auth import DovecotAuth
+            self.sasl = DovecotAuth(self.path("run", "auth"), self.sasl_users)
+            self.postfix_main.setdefault("smtpd_sasl_type", "dovecot")
+            self.postfix_main.setdefault("smtpd_sasl_path", self.path("run", "auth"))
         if self.milter_mode is True:
             self.write_milter_config()
             self.start_milter()
@@ -342,6 +360,9 @@ class Lab:
         if self.sink is not None:
             self.sink.close()
             self.sink = None
+        if self.sasl is not None:
+            self.sasl.close()
+            self.sasl = None
         if not self.keep:
             shutil.rmtree(self.dir, ignore_errors=True)
         self.dir = None
@@ -441,10 +462,25 @@ milter_content_timeout = 30s
         ]
         master = "".join("%-20s %-10s %-3s %-3s %-3s %-5s %-3s %s\n" % s
                          for s in services)
+        for name, options in self.services:
+            master += "127.0.0.1:%-10d inet n - n - - smtpd\n" % self.ports[name]
+            master += "".join("  -o %s\n" % o.replace("{milter}", self.milter_socket)
+                              for o in options)
         with open(os.path.join(self.postfix_conf, "main.cf"), "w") as f:
-            f.write(main)
+            f.write(self.override_main(main))
         with open(os.path.join(self.postfix_conf, "master.cf"), "w") as f:
             f.write(master)
+
+    def override_main(self, main):
+        """main.cf with self.postfix_main's parameters replaced or added."""
+        lines = main.splitlines()
+        todo = dict(self.postfix_main)
+        for i, ln in enumerate(lines):
+            name = ln.split("=", 1)[0].strip()
+            if "=" in ln and name in todo:
+                lines[i] = "%s = %s" % (name, todo.pop(name))
+        lines += ["%s = %s" % kv for kv in todo.items()]
+        return "\n".join(lines) + "\n"
 
     def start_postfix(self):
         r = subprocess.run(["postfix", "-c", self.postfix_conf, "start"],
@@ -566,8 +602,12 @@ ExtractWorker   {worker_binary()}
 
     # -- using it
 
-    def send(self, mail_from, rcpts, message, timeout=60, auth=None):
+    def send(self, mail_from, rcpts, message, timeout=60, auth=None, port=None,
+             source=None):
         """Send like a mail client would; return the final (code, text).
+
+        port: another of the lab's smtpd ports (self.ports[...]); source: the
+        client's address (any 127.x.y.z).
 
         text keeps every line of a multi-line reply, joined by newlines.  The
         stage the answer came at (mail, rcpt, data, done) is kept in
@@ -577,7 +617,8 @@ ExtractWorker   {worker_binary()}
         message = re.sub(rb"\r?\n", b"\r\n", message)
         stage = "connect"
         try:
-            with smtplib.SMTP("127.0.0.1", self.smtpd_port, timeout=timeout) as c:
+            with smtplib.SMTP("127.0.0.1", port or self.smtpd_port, timeout=timeout,
+                              source_address=(source, 0) if source else None) as c:
                 c.ehlo("client.stmarys.sch.uk")
                 if auth:
                     stage = "auth"

@@ -36,7 +36,7 @@ static void minimal_config_has_safe_defaults(void **state)
     assert_int_equal(c->on_unscannable, SS_ACT_QUARANTINE);
     assert_int_equal(c->on_insecure_uncertain, SS_ACT_QUARANTINE);
     assert_int_equal(c->release_token_max_age, 86400);
-    assert_string_equal(c->release_submit_url, "smtp://127.0.0.1:25");
+    assert_string_equal(c->release_submit_url, "smtp://127.0.0.1:10587");
     assert_null(c->release_key_path);
     assert_null(c->quarantine_key_path);
     assert_int_equal(c->socket_mode, 0660);
