@@ -4,6 +4,7 @@
 #define SS_CERTS_KEYFILE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #define SS_KEY_MIN 32
 
@@ -12,5 +13,12 @@
  * others (chmod 600)", "PATH holds fewer than 32 bytes; ..."). */
 int ss_keyfile_read(const char *path, unsigned char *key, size_t cap, size_t *len,
                     char *why, size_t whylen);
+
+/* The same for a key one group may also read (AuditKey with AuditGroup:
+ * the people who search and verify the audit trail): group read is
+ * accepted when the file's group is gid; group write and any access by
+ * others never are. */
+int ss_keyfile_read_shared(const char *path, gid_t gid, unsigned char *key, size_t cap,
+                           size_t *len, char *why, size_t whylen);
 
 #endif

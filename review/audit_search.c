@@ -2,7 +2,7 @@
  * answered by keyed hash, so the log never holds the number. */
 #include "audit/audit.h"
 #include "base/buf.h"
-#include "ctl.h"
+#include "audit_ctl.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -48,17 +48,12 @@ static int search(const char *log, const char *hmac)
     return found ? 0 : 1;
 }
 
-int ss_ctl_audit(const char *conf, int argc, char **argv)
+int ss_audit_search_cmd(const char *conf, int argc, char **argv)
 {
     const char *log = NULL;
-    int i = 1;
-    if (argc < 2 || strcmp(argv[1], "search") != 0) {
-        fprintf(stderr, "usage: safesharectl audit search TYPE VALUE [--log FILE]\n");
-        return 2;
-    }
     const char *pos[2] = { NULL, NULL };
     int npos = 0;
-    for (i = 2; i < argc; i++) {
+    for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--log") && i + 1 < argc)
             log = argv[++i];
         else if (!strcmp(argv[i], "-c") && i + 1 < argc)
@@ -74,7 +69,7 @@ int ss_ctl_audit(const char *conf, int argc, char **argv)
                         "TYPE: nhs chi hcn upn uln nino dob_child\n");
         return 2;
     }
-    ss_config *c = ss_ctl_config(conf);
+    ss_config *c = ss_ctl_config_audit(conf);
     if (!c)
         return 2;
     char value[64], h[65];

@@ -12,5 +12,8 @@ int ss_ctl_quarantine(const char *conf, int argc, char **argv);
 
 /* Load the configuration or print why not (exit status 2 follows). */
 ss_config *ss_ctl_config(const char *conf);
+/* The same for the audit commands: of the key files only AuditKey is
+ * read (ss_config_load_audit), so members of AuditGroup can run them. */
+ss_config *ss_ctl_config_audit(const char *conf);
 
 #endif

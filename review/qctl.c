@@ -1,7 +1,6 @@
 /* safesharectl quarantine: what its subcommands share (qctl.h). */
 #include "qctl.h"
 #include "audit/audit.h"
-#include "base/buf.h"
 
 #include <ctype.h>
 #include <pwd.h>
@@ -39,30 +38,15 @@ const char *ss_qctl_reviewer(const char *given)
 int ss_qctl_audit(const ss_config *c, const char *event, const char *ref,
                   const char *reviewer, const char *reason, const char *detail)
 {
-    char now[32], err[512];
-    ss_audit_now(now);
-    ss_buf b = SS_BUF_INIT;
-    ss_buf_printf(&b, "{\"time\":\"%s\",\"source\":\"review\",\"event\":\"", now);
-    ss_buf_json_str(&b, event);
-    ss_buf_adds(&b, "\",\"reference\":\"");
-    ss_buf_json_str(&b, ref);
-    ss_buf_adds(&b, "\",\"reviewer\":\"");
-    ss_buf_json_str(&b, reviewer);
-    ss_buf_adds(&b, "\",\"reason\":\"");
-    ss_buf_json_str(&b, reason ? reason : "");
-    if (detail) {
-        ss_buf_adds(&b, "\",\"detail\":\"");
-        ss_buf_json_str(&b, detail);
-    }
-    ss_buf_adds(&b, "\"}");
-    ss_audit *a = ss_audit_open(c->audit_log, err, sizeof err);
-    int rc = a ? ss_audit_append(a, b.p, b.len) : -1;
-    if (!a)
+    char err[512] = "";
+    ss_audit_event e = { .source = "review", .event = event, .reference = ref,
+                         .reviewer = reviewer, .reason = reason ? reason : "",
+                         .detail = detail };
+    char *rec = ss_audit_event_record(&e);
+    int rc = ss_audit_write(c, rec, strlen(rec), err, sizeof err);
+    if (rc != 0)
         fprintf(stderr, "safesharectl: %s\n", err);
-    else if (rc != 0)
-        fprintf(stderr, "safesharectl: %s: could not write the audit record\n", c->audit_log);
-    ss_audit_close(a);
-    ss_buf_free(&b);
+    free(rec);
     return rc;
 }
 

@@ -1,9 +1,6 @@
 #include "audit.h"
 #include "base/buf.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,78 +9,6 @@
 #include <unistd.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-
-struct ss_audit {
-    int fd;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    unsigned long long written;  /* records appended */
-    unsigned long long synced;   /* records known durable */
-    int syncing;                 /* a writer is in fdatasync now */
-    int failed;                  /* a write or sync failed: refuse from now on */
-};
-
-ss_audit *ss_audit_open(const char *path, char *err, size_t errlen)
-{
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot open audit log: %s", path, strerror(errno));
-        return NULL;
-    }
-    ss_audit *a = ss_xcalloc(1, sizeof *a);
-    a->fd = fd;
-    pthread_mutex_init(&a->mu, NULL);
-    pthread_cond_init(&a->cv, NULL);
-    return a;
-}
-
-/* Group commit: the first writer to find no sync running syncs for every
- * record appended so far; the others wait for a sync that covers theirs. */
-int ss_audit_append(ss_audit *a, const char *record, size_t len)
-{
-    ss_buf b = SS_BUF_INIT;
-    ss_buf_add(&b, record, len);
-    ss_buf_addc(&b, '\n');
-    pthread_mutex_lock(&a->mu);
-    int rc = a->failed ? -1 : ss_write_all(a->fd, b.p, b.len);
-    ss_buf_free(&b);
-    if (rc != 0) {
-        a->failed = 1;
-        pthread_mutex_unlock(&a->mu);
-        return -1;
-    }
-    unsigned long long mine = ++a->written;
-    while (a->synced < mine && !a->failed) {
-        if (a->syncing) {
-            pthread_cond_wait(&a->cv, &a->mu);
-            continue;
-        }
-        a->syncing = 1;
-        unsigned long long upto = a->written;
-        pthread_mutex_unlock(&a->mu);
-        int s = fdatasync(a->fd);
-        pthread_mutex_lock(&a->mu);
-        a->syncing = 0;
-        if (s != 0)
-            a->failed = 1;
-        else
-            a->synced = upto;
-        pthread_cond_broadcast(&a->cv);
-    }
-    rc = a->synced >= mine ? 0 : -1;
-    pthread_mutex_unlock(&a->mu);
-    return rc;
-}
-
-void ss_audit_close(ss_audit *a)
-{
-    if (!a)
-        return;
-    close(a->fd);
-    pthread_mutex_destroy(&a->mu);
-    pthread_cond_destroy(&a->cv);
-    free(a);
-}
 
 void ss_audit_hmac(const unsigned char *key, size_t keylen, ss_type t,
                    const char *value, char out[65])

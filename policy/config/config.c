@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@ static const keydef keys[] = {
     { "Register",            K_PATH,   F(register_path), 1, 0 },
     { "AuditLog",            K_PATH,   F(audit_log), 1, 0 },
     { "AuditKey",            K_PATH,   F(audit_key_path), 1, 0 },
+    { "AuditGroup",          K_STR,    F(audit_group), 0, 0 },
     { "QuarantineDir",       K_PATH,   F(quarantine_dir), 0, 0 },
     { "QuarantineKey",       K_PATH,   F(quarantine_key_path), 0, 0 },
     { "ReleaseKey",          K_PATH,   F(release_key_path), 0, 0 },
@@ -308,11 +310,44 @@ static int load_key(const ss_config *c, const char *name, const char *path,
     return -1;
 }
 
-static int load_keys(ss_config *c, char *err, size_t errlen)
+int ss_config_audit_gid(const ss_config *c, gid_t *gid, char *err, size_t errlen)
 {
-    if (load_key(c, "AuditKey", c->audit_key_path, c->audit_key, sizeof c->audit_key,
-                 &c->audit_key_len, err, errlen) != 0)
+    if (!c->audit_group)
+        return 0;
+    struct group gr, *res = NULL;
+    char buf[4096];
+    if (getgrnam_r(c->audit_group, &gr, buf, sizeof buf, &res) != 0 || !res) {
+        snprintf(err, errlen, "%s: AuditGroup: no group called %s", c->path, c->audit_group);
         return -1;
+    }
+    *gid = res->gr_gid;
+    return 1;
+}
+
+/* AuditKey: AuditGroup may read it too (ss_keyfile_read_shared). */
+static int load_audit_key(const ss_config *c, unsigned char *key, size_t cap, size_t *len,
+                          char *err, size_t errlen)
+{
+    gid_t gid;
+    int shared = ss_config_audit_gid(c, &gid, err, errlen);
+    if (shared < 0)
+        return -1;
+    if (!shared)
+        return load_key(c, "AuditKey", c->audit_key_path, key, cap, len, err, errlen);
+    char why[768];
+    if (ss_keyfile_read_shared(c->audit_key_path, gid, key, cap, len, why, sizeof why) == 0)
+        return 0;
+    snprintf(err, errlen, "%s: AuditKey: %s", c->path, why);
+    return -1;
+}
+
+static int load_keys(ss_config *c, int all, char *err, size_t errlen)
+{
+    if (load_audit_key(c, c->audit_key, sizeof c->audit_key, &c->audit_key_len, err,
+                       errlen) != 0)
+        return -1;
+    if (!all)
+        return 0;
     if (c->quarantine_key_path
         && load_key(c, "QuarantineKey", c->quarantine_key_path, c->quarantine_key,
                     sizeof c->quarantine_key, &c->quarantine_key_len, err, errlen) != 0)
@@ -439,7 +474,7 @@ fail:
     return NULL;
 }
 
-ss_config *ss_config_load(const char *path, char *err, size_t errlen)
+static ss_config *load(const char *path, int all_keys, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "re");
     if (!f) {
@@ -465,9 +500,19 @@ ss_config *ss_config_load(const char *path, char *err, size_t errlen)
     }
     ss_config *c = ss_config_parse(path, b.p ? b.p : "", err, errlen);
     ss_buf_free(&b);
-    if (c && load_keys(c, err, errlen) != 0) {
+    if (c && load_keys(c, all_keys, err, errlen) != 0) {
         ss_config_free(c);
         return NULL;
     }
     return c;
+}
+
+ss_config *ss_config_load(const char *path, char *err, size_t errlen)
+{
+    return load(path, 1, err, errlen);
+}
+
+ss_config *ss_config_load_audit(const char *path, char *err, size_t errlen)
+{
+    return load(path, 0, err, errlen);
 }

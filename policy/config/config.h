@@ -31,6 +31,7 @@ typedef struct ss_config {
     char *audit_key_path;
     unsigned char audit_key[256];
     size_t audit_key_len;
+    char *audit_group;         /* may read the trail and AuditKey, or NULL */
     char *quarantine_dir;
     char *quarantine_key_path; /* optional: encrypt held mail at rest */
     unsigned char quarantine_key[256];
@@ -81,6 +82,10 @@ typedef struct ss_config {
 ss_config *ss_config_new(void);
 /* Load FILE. On error returns NULL and writes "FILE:LINE: Key: problem". */
 ss_config *ss_config_load(const char *path, char *err, size_t errlen);
+/* The same for the audit commands (search, verify, report): every key is
+ * checked, but of the key files only AuditKey is read, so a member of
+ * AuditGroup who may not read the other keys can still run them. */
+ss_config *ss_config_load_audit(const char *path, char *err, size_t errlen);
 /* Parse from memory (tests). name is used in messages. */
 ss_config *ss_config_parse(const char *name, const char *text, char *err, size_t errlen);
 void ss_config_free(ss_config *c);
@@ -90,6 +95,10 @@ int ss_config_uses_quarantine(const ss_config *c);
  * when any On* key is quarantine (held mail could never be released
  * otherwise). 0, or -1 with err naming the key. */
 int ss_config_check_quarantine(const ss_config *c, char *err, size_t errlen);
+
+/* The group AuditGroup names: 1 and *gid; 0 when it is not set; -1 with
+ * err ("FILE: AuditGroup: no group called X"). */
+int ss_config_audit_gid(const ss_config *c, gid_t *gid, char *err, size_t errlen);
 
 /* The documented key list, for `-n -v` style output and the man page test. */
 const char *const *ss_config_keys(void);

@@ -75,7 +75,7 @@ ss_state *ss_state_load(const char *conf_path, int open_audit, char *err, size_t
     if (open_audit && ss_config_uses_quarantine(s->cfg)
         && ss_quarantine_init(s->cfg->quarantine_dir, err, errlen) != SS_Q_OK)
         goto fail;
-    if (open_audit && !(s->audit = ss_audit_open(s->cfg->audit_log, err, errlen)))
+    if (open_audit && !(s->audit = ss_audit_open(s->cfg, err, errlen)))
         goto fail;
     return s;
 fail:

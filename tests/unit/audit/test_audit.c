@@ -1,16 +1,13 @@
-/* The audit record: every field a DPO needs, no identifier in clear, and
- * concurrent writers all land whole. */
+/* The audit record: every field a DPO needs, no identifier in clear.
+ * (The writer: test_writer.c.) */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "audit/audit.h"
 
@@ -77,78 +74,11 @@ static void hmac_is_keyed_and_typed(void **s)
     assert_string_not_equal(a, d);
 }
 
-static ss_audit *shared;
-
-static void *writer(void *arg)
-{
-    char line[128];
-    for (int i = 0; i < 50; i++) {
-        int n = snprintf(line, sizeof line, "{\"writer\":%ld,\"n\":%d}", (long)(size_t)arg, i);
-        if (ss_audit_append(shared, line, (size_t)n) != 0)
-            return (void *)1;
-    }
-    return NULL;
-}
-
-static void concurrent_appends_all_land_whole(void **s)
-{
-    char dir[] = "/tmp/ss-audit-XXXXXX", path[256], err[256];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/audit.log", dir);
-    shared = ss_audit_open(path, err, sizeof err);
-    assert_non_null(shared);
-    pthread_t t[4];
-    for (long i = 0; i < 4; i++)
-        pthread_create(&t[i], NULL, writer, (void *)i);
-    for (int i = 0; i < 4; i++) {
-        void *rc;
-        pthread_join(t[i], &rc);
-        assert_null(rc);
-    }
-    ss_audit_close(shared);
-    struct stat st;
-    assert_int_equal(stat(path, &st), 0);
-    assert_int_equal(st.st_mode & 0777, 0600);
-    FILE *f = fopen(path, "r");
-    char line[256];
-    int n = 0;
-    while (fgets(line, sizeof line, f)) {
-        assert_int_equal(line[0], '{');
-        assert_non_null(strstr(line, "}\n"));
-        n++;
-    }
-    fclose(f);
-    assert_int_equal(n, 200);
-    unlink(path);
-    rmdir(dir);
-}
-
-static void unwritable_log_is_an_error_naming_it(void **s)
-{
-    char err[256];
-    assert_null(ss_audit_open("/nonexistent-dir/audit.log", err, sizeof err));
-    assert_non_null(strstr(err, "/nonexistent-dir/audit.log"));
-}
-
-static void full_disk_fails_the_append(void **s)
-{
-    /* /dev/full accepts open and fails every write with ENOSPC */
-    char err[256];
-    ss_audit *a = ss_audit_open("/dev/full", err, sizeof err);
-    assert_non_null(a);
-    assert_int_equal(ss_audit_append(a, "{}", 2), -1);
-    assert_int_equal(ss_audit_append(a, "{}", 2), -1);
-    ss_audit_close(a);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(record_has_fields_and_no_identifier),
         cmocka_unit_test(hmac_is_keyed_and_typed),
-        cmocka_unit_test(concurrent_appends_all_land_whole),
-        cmocka_unit_test(unwritable_log_is_an_error_naming_it),
-        cmocka_unit_test(full_disk_fails_the_append),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
