@@ -5,6 +5,7 @@
 #include "config/config.h"
 #include "text/charset.h"
 #include "base/log.h"
+#include "base/privs.h"
 #include "notify/outbox.h"
 #include "socket.h"
 #include "engine/state.h"
@@ -12,9 +13,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,28 +48,6 @@ static void *reload_thread(void *arg)
             ss_log(SS_LOG_ERR, "reload refused, keeping the running configuration: %s", err);
     }
     return NULL;
-}
-
-static int drop_privileges(const char *user, char *err, size_t errlen)
-{
-    if (!user || geteuid() != 0)
-        return 0;
-    struct passwd *pw = getpwnam(user);
-    if (!pw) {
-        snprintf(err, errlen, "UserID: no such user %s", user);
-        return -1;
-    }
-    /* Order matters: groups while still root, then gid, then uid. */
-    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0
-        || setuid(pw->pw_uid) != 0) {
-        snprintf(err, errlen, "cannot become %s: %s", user, strerror(errno));
-        return -1;
-    }
-    if (setuid(0) == 0) {
-        snprintf(err, errlen, "privileges were not dropped");
-        return -1;
-    }
-    return 0;
 }
 
 static int daemonise(void)
@@ -165,7 +142,7 @@ int main(int argc, char **argv)
     /* Before any thread: notices and nothing else use libcurl here. */
     curl_global_init(CURL_GLOBAL_DEFAULT);
     if (smfi_register(ss_filter) != MI_SUCCESS || open_socket(st->cfg, err, sizeof err) != 0
-        || drop_privileges(st->cfg->user, err, sizeof err) != 0) {
+        || ss_become_user(st->cfg->user, err, sizeof err) != 0) {
         fprintf(stderr, "safeshare-milter: %s\n", err);
         ss_log(SS_LOG_ERR, "not starting: %s", err);
         return 1;

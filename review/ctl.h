@@ -15,5 +15,13 @@ ss_config *ss_ctl_config(const char *conf);
 /* The same for the audit commands: of the key files only AuditKey is
  * read (ss_config_load_audit), so members of AuditGroup can run them. */
 ss_config *ss_ctl_config_audit(const char *conf);
+/* The same for a command that writes what the milter reads (the store,
+ * the audit log, the reviewer file): run as root with UserID set, the
+ * process becomes that user once the configuration and keys are read. */
+ss_config *ss_ctl_config_service(const char *conf);
+
+/* Who runs the command (SUDO_USER under sudo), as it was before any
+ * change of user. */
+const char *ss_ctl_invoker(void);
 
 #endif

@@ -125,7 +125,7 @@ int ss_qctl_list(const ss_config *c, int argc, char **argv)
     size_t unreadable = 0;
     if (l.json)
         fputs("[", stdout);
-    ss_qerr e = ss_quarantine_list(c->quarantine_dir, &f, ss_qctl_key(c), c->quarantine_key_len,
+    ss_qerr e = ss_quarantine_list(c->quarantine_dir, &f, ss_held_key(c), c->quarantine_key_len,
                                    list_one, &l, &unreadable, err, sizeof err);
     if (l.json)
         fputs(l.n ? "\n]\n" : "]\n", stdout);
@@ -147,10 +147,10 @@ static void usage(FILE *f)
         "usage: safesharectl [-c FILE] quarantine COMMAND ...\n"
         "  list [--json] [--state held|released|refused|delivered|all] [--sender ADDR] [--older-than DAYS]\n"
         "  show REF [--json]\n"
-        "  release REF --reason TEXT [--reviewer NAME] [--resend]\n"
-        "  refuse REF --reason TEXT [--reviewer NAME]\n"
+        "  release REF --reason TEXT [--note TEXT] [--reviewer NAME] [--resend]\n"
+        "  refuse REF --reason TEXT [--note TEXT] [--reviewer NAME]\n"
         "  purge --older-than DAYS [--reviewer NAME]\n"
-        "  remind --older-than HOURS [--deputy ADDR] [--dry-run]\n"
+        "  remind [--older-than HOURS] [--deputy ADDR] [--dry-run]\n"
         "  template held|waiting|released|refused|reminder\n");
 }
 
@@ -182,7 +182,7 @@ int ss_ctl_quarantine(const char *conf, int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    ss_config *c = ss_ctl_config(conf);
+    ss_config *c = ss_ctl_config_service(conf);
     if (!c)
         return 2;
     int rc = fn ? fn(c, argc - 1, argv + 1) : ss_qctl_decide(c, release, argc - 1, argv + 1);

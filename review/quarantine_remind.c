@@ -2,6 +2,7 @@
  * that has waited too long (run by a timer, contrib/safeshare-remind.*),
  * and the built-in notice texts a site starts its own from. */
 #include "base/buf.h"
+#include "held/queue.h"
 #include "notify/notify.h"
 #include "qctl.h"
 
@@ -16,18 +17,6 @@ typedef struct {
     time_t now;
 } remind_ctx;
 
-/* "3 days 2 hours", "5 hours", "40 minutes" */
-static void waited(long secs, ss_buf *out)
-{
-    long d = secs / 86400, h = secs % 86400 / 3600, m = secs % 3600 / 60;
-    if (d)
-        ss_buf_printf(out, "%ld day%s", d, d == 1 ? "" : "s");
-    if (h)
-        ss_buf_printf(out, "%s%ld hour%s", d ? " " : "", h, h == 1 ? "" : "s");
-    if (!d && !h)
-        ss_buf_printf(out, "%ld minute%s", m, m == 1 ? "" : "s");
-}
-
 /* One block per held message: reference and age, then who and what. */
 static int add_entry(const ss_qentry *e, void *arg)
 {
@@ -36,7 +25,7 @@ static int add_entry(const ss_qentry *e, void *arg)
     if (r->n++)
         ss_buf_addc(b, '\n');
     ss_buf_printf(b, "  %s  waiting ", e->reference);
-    waited((long)(r->now - e->received), b);
+    ss_held_waited((long)(r->now - e->received), b);
     /* Two spaces after each label: a long value wraps under the value. */
     ss_buf_printf(b, "\n      from:   %s\n      to:     ", e->sender[0] ? e->sender : "<>");
     for (size_t i = 0; i < e->nrecipients; i++)
@@ -57,8 +46,9 @@ static long hours_arg(const char *s)
 
 static int remind_usage(void)
 {
-    fprintf(stderr, "usage: safesharectl quarantine remind --older-than HOURS "
-            "[--deputy ADDR] [--dry-run]\n");
+    fprintf(stderr, "usage: safesharectl quarantine remind [--older-than HOURS] "
+            "[--deputy ADDR] [--dry-run]\n"
+            "  (HOURS defaults to RemindAfter)\n");
     return 2;
 }
 
@@ -68,7 +58,7 @@ int ss_qctl_remind(const ss_config *c, int argc, char **argv)
         { "older-than", required_argument, NULL, 'o' }, { "deputy", required_argument, NULL, 'd' },
         { "dry-run", no_argument, NULL, 'n' }, { NULL, 0, NULL, 0 },
     };
-    long hours = -1;
+    long hours = -2;   /* not given: RemindAfter */
     const char *deputy = NULL;
     int dry = 0, o;
     optind = 1;
@@ -80,6 +70,8 @@ int ss_qctl_remind(const ss_config *c, int argc, char **argv)
         default: return 2;
         }
     }
+    if (hours == -2)
+        hours = (long)(c->remind_after / 3600);
     if (optind != argc || hours < 0)
         return remind_usage();
     if (deputy && !ss_notify_address_ok(deputy)) {
@@ -104,7 +96,7 @@ int ss_qctl_remind(const ss_config *c, int argc, char **argv)
     remind_ctx r = { .now = time(NULL) };
     ss_qfilter f = { .state = SS_QS_HELD, .received_before = r.now - hours * 3600 };
     size_t unreadable = 0;
-    ss_qerr q = ss_quarantine_list(c->quarantine_dir, &f, ss_qctl_key(c), c->quarantine_key_len,
+    ss_qerr q = ss_quarantine_list(c->quarantine_dir, &f, ss_held_key(c), c->quarantine_key_len,
                                    add_entry, &r, &unreadable, err, sizeof err);
     int rc = q == SS_Q_OK ? 0 : 2;
     if (q != SS_Q_OK)

@@ -1,108 +1,29 @@
 /* safesharectl quarantine show: a held message as the DSL needs to read
- * it, without ever printing an identifier: every part's text as the engine
- * extracts it, with each identifier's span replaced by its kind
- * ("[NHS number]"), the headers that matter (the subject masked the same
- * way), and the attachments. */
+ * it (policy/held/view.h, the same view the review page shows), without
+ * ever printing an identifier: every part's text with each identifier's
+ * span replaced by its kind ("[NHS number]"), the headers that matter,
+ * the attachments, each recipient as the register sees it, the history.
+ * Showing it is a look at child data, recorded on the audit trail. */
 #include "base/buf.h"
-#include "detect/detect.h"
-#include "extract/extract.h"
-#include "engine/engine.h"
+#include "ctl.h"
+#include "held/view.h"
 #include "qctl.h"
-#include "quarantine/qmeta.h"
-#include "base/types.h"
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-/* "an NHS number" -> "NHS number" */
-static const char *label(ss_type t)
+static void json_list_open(ss_buf *b, const char *name)
 {
-    const char *p = ss_type_phrase(t);
-    if (!strncmp(p, "an ", 3))
-        return p + 3;
-    if (!strncmp(p, "a ", 2))
-        return p + 2;
-    return p;
+    ss_buf_printf(b, "], \"%s\": [", name);
 }
 
-static int by_offset(const void *a, const void *b)
+static void print_json(const ss_held_view *v)
 {
-    const ss_finding *x = *(const ss_finding *const *)a, *y = *(const ss_finding *const *)b;
-    return x->off < y->off ? -1 : x->off > y->off;
-}
-
-/* Segment text with every identifier finding's span replaced. Context
- * phrases and markings are not identifiers and stay readable. */
-static void masked(const ss_extract *x, const ss_findings *f, size_t seg, ss_buf *out)
-{
-    const ss_segment *s = &x->segs[seg];
-    const ss_finding **v = ss_xcalloc(f->n + 1, sizeof *v);
-    size_t n = 0;
-    for (size_t i = 0; i < f->n; i++)
-        if (f->v[i].seg == seg && ss_type_is_identifier(f->v[i].type))
-            v[n++] = &f->v[i];
-    qsort(v, n, sizeof *v, by_offset);
-    size_t at = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t end = v[i]->off + v[i]->len;
-        if (end > s->len)
-            end = s->len;
-        if (v[i]->off >= at) {
-            ss_buf_add(out, s->text + at, v[i]->off - at);
-            ss_buf_printf(out, "[%s]", label(v[i]->type));
-        }
-        if (end > at)
-            at = end;
-    }
-    ss_buf_add(out, s->text + at, s->len - at);
-    ss_buf_addc(out, '\0');
-    out->len--;
-    free(v);
-}
-
-/* The value of a header in the raw message (unfolded, first only), for
- * headers that carry addresses and dates, never the subject. */
-static char *header(const char *msg, size_t len, const char *name)
-{
-    size_t nl = strlen(name);
-    const char *p = msg, *end = msg + len;
-    while (p < end && *p != '\r' && *p != '\n') {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        const char *next = eol ? eol + 1 : end;
-        if ((size_t)(end - p) > nl && !strncasecmp(p, name, nl) && p[nl] == ':') {
-            ss_buf b = SS_BUF_INIT;
-            const char *v = p + nl + 1;
-            for (;;) {
-                const char *e2 = memchr(v, '\n', (size_t)(end - v));
-                const char *stop = e2 ? e2 : end;
-                while (v < stop && (*v == ' ' || *v == '\t'))
-                    v++;
-                size_t k = (size_t)(stop - v);
-                if (k && v[k - 1] == '\r')
-                    k--;
-                if (b.len)
-                    ss_buf_addc(&b, ' ');
-                ss_buf_add(&b, v, k);
-                if (!e2 || e2 + 1 >= end || (e2[1] != ' ' && e2[1] != '\t'))
-                    break;
-                v = e2 + 1;
-            }
-            return ss_buf_steal(&b);
-        }
-        p = next;
-    }
-    return NULL;
-}
-
-static const char *const shown_headers[] = { "From", "To", "Cc", "Date", "Message-ID", NULL };
-
-static void print_json(const ss_qentry *e, const ss_qenvelope *env, const ss_buf *msg,
-                       const ss_extract *x, const ss_findings *f)
-{
-    ss_buf b = SS_BUF_INIT, t = SS_BUF_INIT;
+    const ss_qentry *e = &v->e;
+    ss_buf b = SS_BUF_INIT;
     ss_buf_adds(&b, "{\"reference\": ");
     ss_buf_json_quoted(&b, e->reference);
     ss_buf_adds(&b, ", \"state\": ");
@@ -110,64 +31,81 @@ static void print_json(const ss_qentry *e, const ss_qenvelope *env, const ss_buf
     ss_buf_printf(&b, ", \"received\": %lld, \"sender\": ", (long long)e->received);
     ss_buf_json_quoted(&b, e->sender);
     ss_buf_adds(&b, ", \"recipients\": [");
-    for (size_t i = 0; i < env->nto; i++) {
-        if (i)
-            ss_buf_adds(&b, ", ");
-        ss_buf_json_quoted(&b, env->to[i]);
+    for (size_t i = 0; i < v->nrcpts; i++) {
+        ss_buf_adds(&b, i ? ", " : "");
+        ss_buf_json_quoted(&b, v->rcpts[i].address);
     }
-    ss_buf_adds(&b, "], \"insecure_recipients\": [");
+    json_list_open(&b, "insecure_recipients");
     for (size_t i = 0; i < e->nrecipients; i++) {
-        if (i)
-            ss_buf_adds(&b, ", ");
+        ss_buf_adds(&b, i ? ", " : "");
         ss_buf_json_quoted(&b, e->recipients[i]);
+    }
+    ss_buf_adds(&b, "], \"register\": [");
+    for (size_t i = 0; i < v->nrcpts; i++) {
+        ss_buf_adds(&b, i ? ", {\"address\": " : "{\"address\": ");
+        ss_buf_json_quoted(&b, v->rcpts[i].address);
+        ss_buf_printf(&b, ", \"secure\": %s, \"why\": ", v->rcpts[i].m.secure ? "true" : "false");
+        ss_buf_json_quoted(&b, v->rcpts[i].m.why);
+        ss_buf_adds(&b, ", \"alternative\": ");
+        ss_buf_json_or_null(&b, v->rcpts[i].m.alt[0] ? v->rcpts[i].m.alt : NULL);
+        ss_buf_addc(&b, '}');
     }
     ss_buf_adds(&b, "], \"found\": ");
     ss_buf_json_quoted(&b, e->summary);
+    ss_buf_adds(&b, ", \"purpose\": ");
+    ss_buf_json_or_null(&b, e->purpose);
+    ss_buf_adds(&b, ", \"urgency\": ");
+    ss_buf_json_or_null(&b, e->urgency);
     ss_buf_adds(&b, ", \"headers\": {");
-    int first = 1;
-    for (const char *const *h = shown_headers; *h; h++) {
-        char *v = header(msg->p, msg->len, *h);
-        if (!v)
-            continue;
-        ss_buf_adds(&b, first ? "" : ", ");
-        ss_buf_json_quoted(&b, *h);
+    for (size_t i = 0; i < v->nheaders; i++) {
+        ss_buf_adds(&b, i ? ", " : "");
+        ss_buf_json_quoted(&b, v->headers[i].name);
         ss_buf_adds(&b, ": ");
-        ss_buf_json_quoted(&b, v);
-        free(v);
-        first = 0;
+        ss_buf_json_quoted(&b, v->headers[i].value);
     }
     ss_buf_adds(&b, "}, \"parts\": [");
-    for (size_t i = 0; i < x->nsegs; i++) {
-        ss_buf_reset(&t);
-        masked(x, f, i, &t);
+    for (size_t i = 0; i < v->nparts; i++) {
         ss_buf_adds(&b, i ? ", {\"location\": " : "{\"location\": ");
-        ss_buf_json_quoted(&b, x->segs[i].location);
+        ss_buf_json_quoted(&b, v->parts[i].location);
         ss_buf_adds(&b, ", \"text\": ");
-        ss_buf_json_quoted(&b, t.p);
+        ss_buf_json_quoted(&b, v->parts[i].text);
         ss_buf_addc(&b, '}');
     }
-    ss_buf_adds(&b, "], \"findings\": [");
-    for (size_t i = 0; i < f->n; i++) {
-        const ss_finding *g = &f->v[i];
+    json_list_open(&b, "attachments");
+    for (size_t i = 0; i < v->nattach; i++) {
+        const ss_held_attach *a = &v->attach[i];
+        ss_buf_adds(&b, i ? ", {\"name\": " : "{\"name\": ");
+        ss_buf_json_quoted(&b, a->name);
+        ss_buf_adds(&b, ", \"type\": ");
+        ss_buf_json_quoted(&b, a->type);
+        if (a->size != SIZE_MAX)
+            ss_buf_printf(&b, ", \"size\": %zu", a->size);
+        ss_buf_adds(&b, ", \"found\": ");
+        ss_buf_json_quoted(&b, a->found);
+        ss_buf_addc(&b, '}');
+    }
+    json_list_open(&b, "findings");
+    for (size_t i = 0; i < v->nfound; i++) {
+        const ss_held_finding *g = &v->found[i];
         ss_buf_adds(&b, i ? ", {\"type\": " : "{\"type\": ");
         ss_buf_json_quoted(&b, ss_type_name(g->type));
         ss_buf_adds(&b, ", \"confidence\": ");
         ss_buf_json_quoted(&b, ss_conf_name(g->confidence));
         ss_buf_adds(&b, ", \"location\": ");
-        ss_buf_json_quoted(&b, g->seg < x->nsegs ? x->segs[g->seg].location : "");
+        ss_buf_json_quoted(&b, g->location);
         ss_buf_adds(&b, ", \"redacted\": ");
         ss_buf_json_quoted(&b, g->redacted);
         ss_buf_addc(&b, '}');
     }
-    ss_buf_adds(&b, "], \"unscanned\": [");
-    for (size_t i = 0; i < x->nskipped; i++) {
+    json_list_open(&b, "unscanned");
+    for (size_t i = 0; i < v->nunread; i++) {
         ss_buf_adds(&b, i ? ", {\"location\": " : "{\"location\": ");
-        ss_buf_json_quoted(&b, x->skipped[i].location);
+        ss_buf_json_quoted(&b, v->unread[i].location);
         ss_buf_adds(&b, ", \"why\": ");
-        ss_buf_json_quoted(&b, x->skipped[i].why);
+        ss_buf_json_quoted(&b, v->unread[i].why);
         ss_buf_addc(&b, '}');
     }
-    ss_buf_adds(&b, "], \"history\": [");
+    json_list_open(&b, "history");
     for (size_t i = 0; i < e->nhistory; i++) {
         ss_buf_printf(&b, "%s{\"state\": \"%s\", \"time\": %lld, \"by\": ", i ? ", " : "",
                       ss_qstate_name(e->history[i].state), (long long)e->history[i].time);
@@ -179,25 +117,25 @@ static void print_json(const ss_qentry *e, const ss_qenvelope *env, const ss_buf
     ss_buf_adds(&b, "]}\n");
     fputs(b.p, stdout);
     ss_buf_free(&b);
-    ss_buf_free(&t);
 }
 
-static void print_text(const ss_qentry *e, const ss_qenvelope *env, const ss_buf *msg,
-                       const ss_extract *x, const ss_findings *f)
+static void print_people(const ss_held_view *v)
 {
+    const ss_qentry *e = &v->e;
     char when[64];
     struct tm tm;
     localtime_r(&e->received, &tm);
     strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", &tm);
     printf("reference: %s\nstate:     %s\nheld:      %s\nsender:    %s\n", e->reference,
            ss_qstate_name(e->state), when, e->sender[0] ? e->sender : "<>");
-    for (size_t i = 0; i < env->nto; i++) {
-        int insecure = 0;
-        for (size_t j = 0; j < e->nrecipients; j++)
-            insecure |= !strcasecmp(env->to[i], e->recipients[j]);
-        printf("recipient: %s%s\n", env->to[i], insecure ? "  (not secure)" : "");
+    for (size_t i = 0; i < v->nrcpts; i++) {
+        const ss_held_rcpt *r = &v->rcpts[i];
+        printf("recipient: %s%s  [%s%s%s]\n", r->address, r->insecure ? "  (not secure)" : "",
+               r->m.why, r->m.alt[0] ? "; its secure address: " : "", r->m.alt);
     }
     printf("found:     %s\n", e->summary ? e->summary : "");
+    if (e->purpose)
+        printf("sender says (%s): %s\n", e->urgency ? e->urgency : "", e->purpose);
     for (size_t i = 1; i < e->nhistory; i++) {
         localtime_r(&e->history[i].time, &tm);
         strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
@@ -205,26 +143,30 @@ static void print_text(const ss_qentry *e, const ss_qenvelope *env, const ss_buf
                e->history[i].by ? e->history[i].by : "?",
                e->history[i].reason ? e->history[i].reason : "");
     }
+}
+
+static void print_text(const ss_held_view *v)
+{
+    print_people(v);
     printf("\n");
-    for (const char *const *h = shown_headers; *h; h++) {
-        char *v = header(msg->p, msg->len, *h);
-        if (v)
-            printf("%s: %s\n", *h, v);
-        free(v);
+    for (size_t i = 0; i < v->nheaders; i++)
+        if (strcmp(v->headers[i].name, "Subject"))
+            printf("%s: %s\n", v->headers[i].name, v->headers[i].value);
+    for (size_t i = 0; i < v->nfound; i++)
+        printf("finding:   %s, %s confidence, in %s (%s)\n", ss_type_phrase(v->found[i].type),
+               ss_conf_name(v->found[i].confidence), v->found[i].location,
+               v->found[i].redacted);
+    for (size_t i = 0; i < v->nunread; i++)
+        printf("attachment/part not read: %s: %s\n", v->unread[i].location, v->unread[i].why);
+    for (size_t i = 0; i < v->nattach; i++) {
+        char size[32] = "size unknown";
+        if (v->attach[i].size != SIZE_MAX)
+            snprintf(size, sizeof size, "%zu bytes", v->attach[i].size);
+        printf("attached:  %s (%s, %s)%s%s\n", v->attach[i].name, v->attach[i].type, size,
+               v->attach[i].found[0] ? ": " : "", v->attach[i].found);
     }
-    for (size_t i = 0; i < f->n; i++)
-        printf("finding:   %s, %s confidence, in %s (%s)\n", ss_type_phrase(f->v[i].type),
-               ss_conf_name(f->v[i].confidence),
-               f->v[i].seg < x->nsegs ? x->segs[f->v[i].seg].location : "?", f->v[i].redacted);
-    for (size_t i = 0; i < x->nskipped; i++)
-        printf("attachment/part not read: %s: %s\n", x->skipped[i].location, x->skipped[i].why);
-    ss_buf t = SS_BUF_INIT;
-    for (size_t i = 0; i < x->nsegs; i++) {
-        ss_buf_reset(&t);
-        masked(x, f, i, &t);
-        printf("\n--- %s ---\n%s\n", x->segs[i].location, t.p ? t.p : "");
-    }
-    ss_buf_free(&t);
+    for (size_t i = 0; i < v->nparts; i++)
+        printf("\n--- %s ---\n%s\n", v->parts[i].location, v->parts[i].text);
 }
 
 int ss_qctl_show(const ss_config *c, int argc, char **argv)
@@ -239,43 +181,34 @@ int ss_qctl_show(const ss_config *c, int argc, char **argv)
             return 2;
         json = 1;
     }
-    char ref[32], err[512] = "";
+    char ref[32], err[1024] = "";
     if (optind + 1 != argc) {
         fprintf(stderr, "usage: safesharectl quarantine show REF [--json]\n");
         return 2;
     }
     if (ss_qctl_ref(argv[optind], ref) != 0)
         return 1;
-    ss_qentry e;
-    ss_buf msg = SS_BUF_INIT;
-    ss_qerr q = ss_quarantine_get(c->quarantine_dir, ref, ss_qctl_key(c), c->quarantine_key_len,
-                                  &e, &msg, err, sizeof err);
+    ss_register *reg = NULL;
+    if (ss_register_load(c->register_path, &reg, err, sizeof err) != 0) {
+        /* Without it every recipient reads as not on the register. */
+        fprintf(stderr, "safesharectl: %s\n", err);
+        reg = NULL;
+    }
+    ss_held_who who;
+    ss_qctl_who(NULL, &who);
+    ss_held_view v;
+    ss_qerr q = ss_held_view_open(c, reg, NULL, ref, &who, &v, err, sizeof err);
+    ss_register_free(reg);
     if (q != SS_Q_OK) {
         fprintf(stderr, "safesharectl: %s\n", err[0] ? err : ss_qerr_message(q));
-        ss_buf_free(&msg);
-        return ss_qctl_status(q);
+        return ss_held_status(q);
     }
-    ss_qenvelope env;
-    if (ss_qmeta_envelope(e.meta_json, &env) != 0)
-        memset(&env, 0, sizeof env);
-    ss_text_init();
-    ss_extract_limits l;
-    ss_engine_limits(c, &l);
-    ss_extract x;
-    ss_findings f;
-    memset(&x, 0, sizeof x);
-    memset(&f, 0, sizeof f);
-    if (ss_extract_mem(msg.p ? msg.p : "", msg.len, &l, &x, err, sizeof err) != 0)
-        fprintf(stderr, "safesharectl: %s: the message could not be read: %s\n", ref, err);
-    ss_engine_detect(c, NULL, &x, &f);
+    if (v.problem[0])
+        fprintf(stderr, "safesharectl: %s: %s\n", ref, v.problem);
     if (json)
-        print_json(&e, &env, &msg, &x, &f);
+        print_json(&v);
     else
-        print_text(&e, &env, &msg, &x, &f);
-    ss_findings_free(&f);
-    ss_extract_free(&x);
-    ss_qmeta_envelope_free(&env);
-    ss_qentry_free(&e);
-    ss_buf_free(&msg);
+        print_text(&v);
+    ss_held_view_free(&v);
     return 0;
 }

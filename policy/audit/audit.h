@@ -63,13 +63,17 @@ void ss_audit_hmac(const unsigned char *key, size_t keylen, ss_type t,
  * out; free text (reason, purpose, detail) must already be clean of
  * identifiers (engine/redact.h). */
 typedef struct {
-    const char *source;        /* "review" (safesharectl), "web", "delivery", ... */
-    const char *event;         /* "release", "refuse", "purge", "purpose", ... */
+    const char *source;        /* "review" (safesharectl), "web" (safeshare-review), ... */
+    const char *event;         /* "release", "refuse", "purge", "view", "purpose", ... */
     const char *reference;
     const char *reviewer;
     const char *reason;        /* why the reviewer decided */
     const char *purpose;       /* the purpose of the share, as the sender stated it */
     const char *detail;
+    const char *login;         /* the account or Unix user behind reviewer */
+    const char *note;          /* the reviewer's words to the sender */
+    const char *urgency;       /* how urgent the sender says the share is */
+    const char *sender;        /* who stated the purpose (event purpose) */
 } ss_audit_event;
 
 /* The JSON line for e, timed now (malloc'd, no newline). */

@@ -24,6 +24,10 @@ char *ss_audit_event_record(const ss_audit_event *e)
     member(&b, "reason", e->reason);
     member(&b, "purpose", e->purpose);
     member(&b, "detail", e->detail);
+    member(&b, "login", e->login);
+    member(&b, "note", e->note);
+    member(&b, "urgency", e->urgency);
+    member(&b, "sender", e->sender);
     ss_buf_addc(&b, '}');
     return ss_buf_steal(&b);
 }

@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef enum { K_STR, K_PATH, K_ACTION, K_BOOL, K_SIZE, K_COUNT, K_MODE, K_SOCKET, K_FACILITY, K_SECONDS, K_SMTPURL, K_HOSTS } kind;
+typedef enum { K_STR, K_PATH, K_ACTION, K_BOOL, K_SIZE, K_COUNT, K_MODE, K_SOCKET, K_FACILITY, K_SECONDS, K_SMTPURL, K_HOSTS,
+               K_LISTEN, K_WEBURL, K_HEADER } kind;
 
 /* Which values an action key may take: OnInsecure may not be "accept",
  * because a silent pass of child data to an insecure address is exactly
@@ -79,6 +82,17 @@ static const keydef keys[] = {
     { "RegisterTrustAnchors", K_PATH,  F(register_anchors), 0, 0 },
     { "RegisterRequireSignature", K_BOOL, F(register_require_sig), 0, 0 },
     { "StateDir",            K_PATH,   F(state_dir), 0, 0 },
+    { "RemindAfter",         K_SECONDS, F(remind_after), 0, 0 },
+    { "ReviewListen",        K_LISTEN, F(review_listen), 0, 0 },
+    { "ReviewURL",           K_WEBURL, F(review_url), 0, 0 },
+    { "ReviewUsers",         K_PATH,   F(review_users), 0, 0 },
+    { "ReviewCertificate",   K_PATH,   F(review_certificate), 0, 0 },
+    { "ReviewKey",           K_PATH,   F(review_key), 0, 0 },
+    { "ReviewProxyHeader",   K_HEADER, F(review_proxy_header), 0, 0 },
+    { "ReviewTrustedProxies", K_HOSTS, F(review_trusted_proxies), 0, 0 },
+    { "ReviewSessionIdle",   K_SECONDS, F(review_session_idle), 0, 0 },
+    { "ReviewSessionMax",    K_SECONDS, F(review_session_max), 0, 0 },
+    { "ReviewLinkMaxAge",    K_SECONDS, F(review_link_max_age), 0, 0 },
 };
 #undef F
 #define NKEYS (sizeof keys / sizeof *keys)
@@ -131,6 +145,12 @@ ss_config *ss_config_new(void)
     c->dsl_name = ss_xstrdup("your Designated Safeguarding Lead");
     c->register_require_sig = -1;      /* resolved once RegisterTrustAnchors is known */
     c->state_dir = ss_xstrdup(SS_LOCALSTATEDIR "/lib/safeshare");
+    c->remind_after = 4 * 3600;
+    c->review_listen = ss_xstrdup("127.0.0.1:8025");
+    c->review_users = ss_xstrdup(SS_LOCALSTATEDIR "/lib/safeshare/reviewers");
+    c->review_session_idle = 30 * 60;
+    c->review_session_max = 8 * 3600;
+    c->review_link_max_age = 7 * 86400;
     return c;
 }
 
@@ -140,10 +160,12 @@ void ss_config_free(ss_config *c)
         return;
     for (size_t i = 0; i < NKEYS; i++) {
         kind k = keys[i].k;
-        if (k == K_STR || k == K_PATH || k == K_SOCKET || k == K_FACILITY || k == K_SMTPURL)
+        if (k == K_STR || k == K_PATH || k == K_SOCKET || k == K_FACILITY || k == K_SMTPURL
+            || k == K_LISTEN || k == K_WEBURL || k == K_HEADER)
             free(*(char **)((char *)c + keys[i].off));
     }
     ss_hosts_free(c->internal_hosts);
+    ss_hosts_free(c->review_trusted_proxies);
     free(c->path);
     explicit_bzero(c->audit_key, sizeof c->audit_key);
     explicit_bzero(c->quarantine_key, sizeof c->quarantine_key);
@@ -219,6 +241,58 @@ static int valid_smtp_url(const char *v)
     return p && *p && *p != '/' && *p != ':';
 }
 
+/* An IPv4 or IPv6 address literal. */
+static int ip_literal(const char *v)
+{
+    unsigned char a[16];
+    return inet_pton(AF_INET, v, a) == 1 || inet_pton(AF_INET6, v, a) == 1;
+}
+
+/* ADDRESS:PORT, the address a literal ([...] around IPv6). */
+static int valid_listen(const char *v)
+{
+    const char *colon = strrchr(v, ':');
+    if (!colon || colon == v)
+        return 0;
+    char host[64];
+    size_t n = (size_t)(colon - v);
+    if (v[0] == '[') {
+        if (n < 3 || v[n - 1] != ']' || n - 2 >= sizeof host)
+            return 0;
+        memcpy(host, v + 1, n - 2);
+        host[n - 2] = '\0';
+    } else {
+        if (n >= sizeof host)
+            return 0;
+        memcpy(host, v, n);
+        host[n] = '\0';
+    }
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    return ip_literal(host) && end != colon + 1 && !*end && port > 0 && port < 65536
+        && (v[0] == '[' || !strchr(host, ':'));
+}
+
+/* http(s)://host[/path]: printable, nothing a mail line or a page could
+ * misread. */
+static int valid_web_url(const char *v)
+{
+    const char *p = !strncmp(v, "https://", 8) ? v + 8 : !strncmp(v, "http://", 7) ? v + 7 : NULL;
+    if (!p || !*p || *p == '/' || strlen(v) > 200)
+        return 0;
+    for (; *p; p++)
+        if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || strchr("\"'<>\\`{}|^#?", *p))
+            return 0;
+    return 1;
+}
+
+static int valid_header_name(const char *v)
+{
+    size_t n = strlen(v);
+    return n > 0 && n <= 64 && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                         "0123456789-") == n;
+}
+
 /* Store one value; returns NULL on success or a problem description. */
 static const char *set_value(ss_config *c, const keydef *k, const char *v,
                              char *tmp, size_t tmplen)
@@ -239,6 +313,18 @@ static const char *set_value(ss_config *c, const keydef *k, const char *v,
         *(ss_hosts **)field = h;
         return NULL;
     }
+    case K_LISTEN:
+    case K_WEBURL:
+    case K_HEADER:
+        if (k->k == K_LISTEN && !valid_listen(v))
+            return "expected ADDRESS:PORT, such as 127.0.0.1:8025 or [::1]:8025";
+        if (k->k == K_WEBURL && !valid_web_url(v))
+            return "expected https://host/path (no spaces, quotes, ? or #)";
+        if (k->k == K_HEADER && !valid_header_name(v))
+            return "expected a header name such as X-Remote-User";
+        free(*(char **)field);
+        *(char **)field = ss_xstrdup(v);
+        return NULL;
     case K_SECONDS:
         return parse_size(v, (size_t *)field) || *(size_t *)field == 0
                    ? "expected a positive number of seconds" : NULL;
@@ -384,6 +470,26 @@ int ss_config_check_quarantine(const ss_config *c, char *err, size_t errlen)
                  "(held mail could never be released); make one with: "
                  "(umask 077; head -c 32 /dev/urandom > /etc/safeshare/release.key)",
                  c->path, on[i].key);
+        return -1;
+    }
+    return 0;
+}
+
+int ss_config_check_review(const ss_config *c, char *err, size_t errlen)
+{
+    if (!c->review_certificate != !c->review_key) {
+        snprintf(err, errlen, "%s: %s: required with %s (or set neither and use a TLS proxy)",
+                 c->path, c->review_key ? "ReviewCertificate" : "ReviewKey",
+                 c->review_key ? "ReviewKey" : "ReviewCertificate");
+        return -1;
+    }
+    if (c->review_proxy_header && !c->review_trusted_proxies) {
+        snprintf(err, errlen, "%s: ReviewTrustedProxies: required with ReviewProxyHeader (the "
+                 "header is believed only from these addresses)", c->path);
+        return -1;
+    }
+    if (c->review_session_idle > c->review_session_max) {
+        snprintf(err, errlen, "%s: ReviewSessionIdle: longer than ReviewSessionMax", c->path);
         return -1;
     }
     return 0;

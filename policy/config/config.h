@@ -76,6 +76,18 @@ typedef struct ss_config {
     char *dsl_name;
     char *dsl_contact;
     char *portal_url;
+    /* held mail in a browser (safeshare-review(8)) */
+    size_t remind_after;       /* seconds before a held message is overdue */
+    char *review_listen;       /* address:port the web page listens on */
+    char *review_url;          /* the page as the DSL reaches it, or NULL: no links */
+    char *review_users;        /* reviewer accounts (certs/reviewers.h) */
+    char *review_certificate;  /* TLS served by safeshare-review itself */
+    char *review_key;
+    char *review_proxy_header; /* single sign-on: the user a proxy vouches for */
+    ss_hosts *review_trusted_proxies;  /* the only clients that header is taken from */
+    size_t review_session_idle;    /* seconds a signed-in page may sit unused */
+    size_t review_session_max;     /* seconds a sign-in lasts at most */
+    size_t review_link_max_age;    /* seconds a link in a notice works */
 } ss_config;
 
 /* Defaults only (no file): safe values for every optional key. */
@@ -99,6 +111,11 @@ int ss_config_check_quarantine(const ss_config *c, char *err, size_t errlen);
 /* The group AuditGroup names: 1 and *gid; 0 when it is not set; -1 with
  * err ("FILE: AuditGroup: no group called X"). */
 int ss_config_audit_gid(const ss_config *c, gid_t *gid, char *err, size_t errlen);
+
+/* What safeshare-review needs on top: ReviewCertificate and ReviewKey
+ * together or not at all, ReviewProxyHeader only with
+ * ReviewTrustedProxies. 0, or -1 with err naming the file and key. */
+int ss_config_check_review(const ss_config *c, char *err, size_t errlen);
 
 /* The documented key list, for `-n -v` style output and the man page test. */
 const char *const *ss_config_keys(void);

@@ -20,23 +20,34 @@ static int register_stale(const ss_register *r)
     return exp != 0 && time(NULL) > exp;
 }
 
-/* Every party checked against the register. A stale register makes every
- * party insecure for child data: fail closed, never trust old data. */
+/* A stale register makes every party insecure for child data: fail
+ * closed, never trust old data. */
+void ss_engine_check_address(const ss_register *r, const char *address, const char *today,
+                             ss_match *m)
+{
+    char now[11];
+    if (!today) {
+        ss_today(now);
+        today = now;
+    }
+    ss_register_check(r, address, today, m);
+    if (register_stale(r) && m->secure) {
+        m->secure = 0;
+        snprintf(m->why, sizeof m->why, "the secure-domain register is out of date");
+    }
+}
+
+/* Every party checked against the register. */
 static void check_parties(const ss_register *r, const ss_txn *t, const char *today,
                           ss_result *out)
 {
     out->nparties = t->nrcpts + 1;
     out->parties = ss_xcalloc(out->nparties, sizeof *out->parties);
-    int stale = register_stale(r);
     for (size_t i = 0; i < out->nparties; i++) {
         ss_party *p = &out->parties[i];
         p->is_sender = i == 0;
         p->address = ss_xstrdup(i == 0 ? (t->sender ? t->sender : "") : t->rcpts[i - 1]);
-        ss_register_check(r, p->address, today, &p->m);
-        if (stale && p->m.secure) {
-            p->m.secure = 0;
-            snprintf(p->m.why, sizeof p->m.why, "the secure-domain register is out of date");
-        }
+        ss_engine_check_address(r, p->address, today, &p->m);
     }
 }
 

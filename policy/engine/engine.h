@@ -61,6 +61,11 @@ void ss_engine_limits(const ss_config *c, ss_extract_limits *l);
 void ss_engine_detect(const ss_config *c, const char *today, const ss_extract *x,
                       ss_findings *f);
 
+/* One address as the policy sees it on date today (NULL: today): the
+ * register's answer, and never secure while the register is stale. */
+void ss_engine_check_address(const ss_register *r, const char *address, const char *today,
+                             ss_match *m);
+
 /* Today's local date as YYYY-MM-DD. */
 void ss_today(char out[11]);
 

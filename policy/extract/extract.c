@@ -15,6 +15,7 @@
 #include "reader/reader.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,10 +55,28 @@ void ssx_add_skipped(ss_extract *x, char *location, const char *why,
     x->nskipped++;
 }
 
+size_t ssx_add_attachment(ss_extract *x, const char *location, const char *name_location,
+                          const char *type, size_t size)
+{
+    if (x->nattach == x->attachcap) {
+        x->attachcap = x->attachcap ? x->attachcap * 2 : 4;
+        x->attach = ss_xrealloc(x->attach, x->attachcap * sizeof *x->attach);
+    }
+    x->attach[x->nattach] = (ss_attachment){ ss_xstrdup(location), ss_xstrdup(name_location),
+                                             ss_xstrdup(type), size };
+    return x->nattach++;
+}
+
 void ss_extract_free(ss_extract *x)
 {
     if (!x)
         return;
+    for (size_t i = 0; i < x->nattach; i++) {
+        free(x->attach[i].location);
+        free(x->attach[i].name_location);
+        free(x->attach[i].type);
+    }
+    free(x->attach);
     for (size_t i = 0; i < x->nsegs; i++) {
         free(x->segs[i].text);
         free(x->segs[i].location);
@@ -174,6 +193,16 @@ static GByteArray *decode_content(GMimePart *part)
 static void scan_part(ssx_walker *w, GMimePart *part, GByteArray *ba,
                       char *location);
 
+/* A leaf's bytes, and (for a named part) its decoded size in the list. */
+static GByteArray *decode_leaf(ssx_walker *w, GMimePart *part)
+{
+    GByteArray *ba = decode_content(part);
+    if (ba && w->attach_at < w->out->nattach)
+        w->out->attach[w->attach_at].size = ba->len;
+    w->attach_at = SIZE_MAX;
+    return ba;
+}
+
 /* A text/... label on RTF, ZIP or PDF bytes: the bytes say what it is. */
 static int not_really_text(const GByteArray *ba)
 {
@@ -197,7 +226,7 @@ static void add_html(ssx_walker *w, ss_buf *b, char *location)
 
 static void read_text_part(ssx_walker *w, GMimePart *part, char *location)
 {
-    GByteArray *ba = decode_content(part);
+    GByteArray *ba = decode_leaf(w, part);
     if (!ba) {
         ssx_add_skipped(w->out, location, "the part could not be decoded", 1);
         return;
@@ -318,7 +347,7 @@ static void scan_part(ssx_walker *w, GMimePart *part, GByteArray *ba,
 static void read_attachment(ssx_walker *w, GMimePart *part, char *location,
                             size_t depth)
 {
-    GByteArray *ba = decode_content(part);
+    GByteArray *ba = decode_leaf(w, part);
     if (!ba) {
         ssx_add_skipped(w->out, location, "the part could not be decoded", 1);
         return;
@@ -347,6 +376,27 @@ static void add_name(ssx_walker *w, const ssx_level *lv, const char *fname)
     ssx_add_segment(w->out, t, strlen(t), loc);
 }
 
+/* Add a named part to the attachment list; returns its index. */
+static size_t list_attachment(ssx_walker *w, const ssx_level *lv, GMimeObject *obj,
+                              const char *loc, const char *fname, size_t size)
+{
+    char *name_loc = ssx_loc_make(lv, "the name of attachment", fname);
+    char *type = ssx_mime_type(obj);
+    size_t at = ssx_add_attachment(w->out, loc, name_loc, type, size);
+    free(name_loc);
+    free(type);
+    return at;
+}
+
+/* Bytes a whole message takes written out: an attached message's size. */
+static size_t message_size(GMimeMessage *msg)
+{
+    GMimeStream *null = g_mime_stream_null_new();
+    gssize n = g_mime_object_write_to_stream(GMIME_OBJECT(msg), NULL, null);
+    g_object_unref(null);
+    return n < 0 ? SIZE_MAX : (size_t)n;
+}
+
 /* A named text/... part that is really a saved message ("x.eml" sent as
  * text/plain) is read as the message it is. */
 static int named_message(const char *fname)
@@ -364,6 +414,7 @@ static void read_leaf(ssx_walker *w, ssx_level *lv, GMimePart *part,
     if (fname)
         add_name(w, lv, fname);
     char *loc = ssx_leaf_location(lv, obj, fname);
+    w->attach_at = fname ? list_attachment(w, lv, obj, loc, fname, SIZE_MAX) : SIZE_MAX;
     GMimeContentType *ct = g_mime_object_get_content_type(obj);
     const char *media = ct ? g_mime_content_type_get_media_type(ct) : NULL;
     if (ssx_ms_left(w) == 0)
@@ -421,6 +472,8 @@ static void walk_message_part(ssx_walker *w, ssx_level *lv, GMimeObject *obj,
         add_name(w, lv, fname);
     char *where = fname ? ssx_loc_make(lv, "attachment", fname)
                         : ssx_part_location(lv, obj);
+    if (fname)
+        list_attachment(w, lv, obj, where, fname, inner ? message_size(inner) : SIZE_MAX);
     if (!inner) {
         ssx_add_skipped(w->out, where, "the forwarded message could not be read", 1);
         return;
@@ -495,7 +548,7 @@ static int extract_stream(GMimeStream *stream, const ss_extract_limits *lim,
     } else if (ssx_header_count(msg) == 0) {
         set_err(err, errlen, "not an email message: no header fields");
     } else {
-        ssx_walker w = { lim ? lim : &defaults, out, 0, 0, 0, { 0, 0 } };
+        ssx_walker w = { lim ? lim : &defaults, out, 0, 0, 0, SIZE_MAX, { 0, 0 } };
         set_deadline(&w, w.lim->max_seconds);
         const char *id = g_mime_message_get_message_id(msg);
         const char *subject = g_mime_message_get_subject(msg);

@@ -40,11 +40,22 @@ typedef struct {
 #define SS_EXTRACT_LIMITS_DEFAULT { 20, 500, 64u * 1024 * 1024, \
                                     SS_ATTACH_LIMITS_DEFAULT, NULL, 60 }
 
+/* A part the sender attached as a file, as a reviewer needs to see it
+ * listed: what segments and skipped parts inside it are named after. */
+typedef struct {
+    char *location;   /* "attachment \"referral.docx\"" (the segments' prefix) */
+    char *name_location;  /* "the name of attachment \"referral.docx\"" */
+    char *type;       /* the type the sender's mail program gave it, lower case */
+    size_t size;      /* bytes once transfer-decoded; SIZE_MAX: could not be decoded */
+} ss_attachment;
+
 typedef struct {
     ss_segment *segs;
     size_t nsegs, segcap;
     ss_unscanned *skipped;
     size_t nskipped, skipcap;
+    ss_attachment *attach;    /* every named part, at any depth, in order */
+    size_t nattach, attachcap;
     char *message_id;     /* without <>, or NULL */
     char *subject;        /* decoded, or NULL (for the practitioner's reply) */
 } ss_extract;

@@ -29,6 +29,7 @@ typedef struct {
     size_t nparts;        /* MIME objects seen in the whole message */
     int stopped;          /* the part limit was hit: read nothing more */
     size_t attach_bytes;  /* decompressed attachment bytes so far (MaxTotalBytes) */
+    size_t attach_at;     /* out->attach[] of the named leaf being read, or SIZE_MAX */
     struct timespec deadline;  /* MaxScanTime; tv_sec 0: none */
 } ssx_walker;
 
@@ -37,6 +38,10 @@ typedef struct {
 /* Take both strings. An empty text is dropped. */
 void ssx_add_segment(ss_extract *x, char *text, size_t len, char *location);
 void ssx_add_skipped(ss_extract *x, char *location, const char *why, int unreadable);
+/* List a named part (copies of the strings are kept); returns its index.
+ * size SIZE_MAX until the part is decoded. */
+size_t ssx_add_attachment(ss_extract *x, const char *location, const char *name_location,
+                          const char *type, size_t size);
 /* Read a message (subject and MIME tree) at prefix, depth levels down. */
 void ssx_read_message(ssx_walker *w, GMimeMessage *msg, const char *prefix,
                       size_t depth);
@@ -60,6 +65,8 @@ int ssx_header_count(GMimeMessage *msg);
 
 /* prefix + text, or prefix + text + " \"NAME\"" when name is given. */
 char *ssx_loc_make(const ssx_level *lv, const char *text, const char *name);
+/* The part's type/subtype, lower case, safe to show (malloc'd). */
+char *ssx_mime_type(GMimeObject *obj);
 /* "part N (type/subtype)" for the current leaf at this level. */
 char *ssx_part_location(const ssx_level *lv, GMimeObject *obj);
 /* Where a leaf's text is: the message body, the HTML body, an attachment

@@ -30,7 +30,7 @@ char *ssx_loc_make(const ssx_level *lv, const char *text, const char *name)
     return ss_buf_steal(&b);
 }
 
-static char *mime_type_of(GMimeObject *obj)
+char *ssx_mime_type(GMimeObject *obj)
 {
     GMimeContentType *ct = g_mime_object_get_content_type(obj);
     char *t = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
@@ -44,7 +44,7 @@ static char *mime_type_of(GMimeObject *obj)
 /* "part N (type/subtype)" for the next leaf at this level. */
 char *ssx_part_location(const ssx_level *lv, GMimeObject *obj)
 {
-    char *type = mime_type_of(obj);
+    char *type = ssx_mime_type(obj);
     ss_buf b = SS_BUF_INIT;
     ss_buf_printf(&b, "%spart %zu (%s)", lv->prefix, lv->leaf, type);
     free(type);

@@ -41,13 +41,13 @@ int ss_note_parse(const char *name, ss_note_kind *out)
 enum {
     P_REFERENCE, P_SENDER, P_RECIPIENTS, P_FOUND, P_RECEIVED, P_DSL_NAME, P_DSL_CONTACT,
     P_SITE_NAME, P_PORTAL_URL, P_REVIEWER, P_REASON, P_SHOW_COMMAND, P_LIST, P_COUNT,
-    P_HOURS, P__COUNT
+    P_HOURS, P_NOTE, P__COUNT
 };
 
 static const char *const placeholders[P__COUNT] = {
     "reference", "sender", "recipients", "found", "received", "dsl_name", "dsl_contact",
     "site_name", "portal_url", "reviewer", "reason", "show_command", "list", "count",
-    "hours",
+    "hours", "note",
 };
 
 struct ss_notify_templates {
@@ -328,6 +328,7 @@ static void values_make(const ss_config *c, ss_note_kind k, const ss_note *n, va
     out->v[P_PORTAL_URL] = ss_xstrdup(c->portal_url ? c->portal_url : "");
     out->v[P_REVIEWER] = ss_xstrdup(n->reviewer ? n->reviewer : "");
     out->v[P_REASON] = ss_xstrdup(n->reason ? n->reason : "");
+    out->v[P_NOTE] = ss_xstrdup(n->note ? n->note : "");
     if (n->reference && n->reference[0])
         ss_buf_printf(&b, "safesharectl quarantine show %s", n->reference);
     out->v[P_SHOW_COMMAND] = b.p ? ss_buf_steal(&b) : ss_xstrdup("");

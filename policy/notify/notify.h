@@ -47,6 +47,7 @@ typedef struct {
     time_t received;
     const char *reviewer;
     const char *reason;
+    const char *note;                /* the reviewer's words to the sender */
     const char *list;                /* reminder: one block per message */
     size_t count;                    /* reminder: how many */
     long hours;                      /* reminder: --older-than */

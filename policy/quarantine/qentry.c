@@ -59,5 +59,41 @@ void ss_qentry_free(ss_qentry *e)
     }
     free(e->history);
     free(e->meta_json);
+    free(e->purpose);
+    free(e->urgency);
     memset(e, 0, sizeof *e);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? ss_xstrdup(s) : NULL;
+}
+
+void ss_qentry_copy(ss_qentry *dst, const ss_qentry *src)
+{
+    *dst = *src;
+    dst->sender = dup_or_null(src->sender);
+    dst->summary = dup_or_null(src->summary);
+    dst->meta_json = dup_or_null(src->meta_json);
+    dst->purpose = dup_or_null(src->purpose);
+    dst->urgency = dup_or_null(src->urgency);
+    dst->recipients = ss_xcalloc(src->nrecipients + 1, sizeof *dst->recipients);
+    for (size_t i = 0; i < src->nrecipients; i++)
+        dst->recipients[i] = ss_xstrdup(src->recipients[i]);
+    dst->history = ss_xcalloc(src->nhistory + 1, sizeof *dst->history);
+    for (size_t i = 0; i < src->nhistory; i++) {
+        dst->history[i] = src->history[i];
+        dst->history[i].by = dup_or_null(src->history[i].by);
+        dst->history[i].reason = dup_or_null(src->history[i].reason);
+    }
+}
+
+static const char *const urgencies[] = { "urgent", "soon", "routine" };
+
+int ss_qurgency_ok(const char *u)
+{
+    for (size_t i = 0; u && i < sizeof urgencies / sizeof *urgencies; i++)
+        if (!strcmp(u, urgencies[i]))
+            return 0;
+    return -1;
 }

@@ -57,7 +57,15 @@ void ss_qrec_build(ss_buf *b, const ss_qentry *e)
             ss_buf_addc(b, ',');
         put_event(b, &e->history[i]);
     }
-    ss_buf_adds(b, "],\"meta\":");
+    ss_buf_addc(b, ']');
+    if (e->purpose) {
+        ss_buf_adds(b, ",\"purpose\":{");
+        put_str(b, "text", e->purpose);
+        ss_buf_addc(b, ',');
+        put_str(b, "urgency", e->urgency ? e->urgency : "routine");
+        ss_buf_printf(b, ",\"time\":%lld}", (long long)e->purpose_time);
+    }
+    ss_buf_adds(b, ",\"meta\":");
     ss_buf_adds(b, e->meta_json ? e->meta_json : "{}");
     ss_buf_adds(b, "}\n");
 }
@@ -346,6 +354,33 @@ static int hex64(const char *s)
     return 1;
 }
 
+/* {"text":..., "urgency":..., "time":N}: what the sender said. */
+static int purpose(jrd *j, ss_qentry *e, ss_buf *t)
+{
+    long long v;
+    if (!lit(j, '{') || e->purpose)
+        return -1;
+    do {
+        if (str(j, t) != 0 || !lit(j, ':'))
+            return -1;
+        if (!strcmp(t->p, "text") || !strcmp(t->p, "urgency")) {
+            char **dst = t->p[0] == 't' ? &e->purpose : &e->urgency;
+            if (*dst || str(j, t) != 0)
+                return -1;
+            *dst = take(t);
+        } else if (!strcmp(t->p, "time")) {
+            if (num(j, &v) != 0)
+                return -1;
+            e->purpose_time = (time_t)v;
+        } else if (skip(j) != 0) {
+            return -1;
+        }
+    } while (lit(j, ','));
+    if (!e->purpose || !e->urgency || ss_qurgency_ok(e->urgency) != 0)
+        return -1;
+    return lit(j, '}') ? 0 : -1;
+}
+
 /* One top-level member whose name is in t. */
 static int member(jrd *j, ss_qentry *e, ss_buf *t, int *seen_version)
 {
@@ -382,6 +417,8 @@ static int member(jrd *j, ss_qentry *e, ss_buf *t, int *seen_version)
         return recipients(j, e, t);
     if (!strcmp(k, "history"))
         return history(j, e, t);
+    if (!strcmp(k, "purpose"))
+        return purpose(j, e, t);
     if (!strcmp(k, "meta")) {
         ws(j);
         const char *s = j->p;

@@ -594,23 +594,62 @@ static ss_qerr replace_record(int dirfd, ss_qentry *e, const unsigned char *aes,
     return SS_Q_OK;
 }
 
-static ss_qerr decide_locked(int dirfd, const char *ref, ss_qstate from, ss_qstate to,
-                             const char *by, const char *reason, time_t now,
-                             const unsigned char *aes, ss_qentry *e, char *err, size_t errlen)
+/* The record read, changed by fn and replaced, under the entry lock. */
+typedef ss_qerr (*change_fn)(ss_qentry *e, const void *arg, char *err, size_t errlen);
+
+static ss_qerr change_locked(const char *dir, const char *ref, const unsigned char *key,
+                             size_t keylen, change_fn fn, const void *arg, ss_qentry *out,
+                             char *err, size_t errlen)
 {
-    ss_qerr r = read_record(dirfd, ref, aes, e, err, errlen);
+    unsigned char aes[SS_SEAL_AES];
+    const unsigned char *use;
+    ss_qerr r = derive(key, keylen, aes, &use, err, errlen);
     if (r != SS_Q_OK)
         return r;
-    if (e->state != from)
-        return wrong_state(e, err, errlen);
-    /* A new record with one more event; only a full, fsynced rename
-     * changes what readers see. */
-    e->history = ss_xrealloc(e->history, (e->nhistory + 1) * sizeof *e->history);
-    e->history[e->nhistory++] = (ss_qevent){ to, now, ss_xstrdup(by), ss_xstrdup(reason) };
-    e->state = to;
-    e->changed = now;
-    r = replace_record(dirfd, e, aes, err, errlen);
+    ss_qentry e;
+    memset(&e, 0, sizeof e);
+    int dirfd = open_dir(dir);
+    int lk = dirfd >= 0 ? lock_entry(dirfd, ref) : -1;
+    if (dirfd < 0)
+        r = fail(err, errlen, SS_Q_UNREADABLE, "%s: store unreadable: %s", dir, strerror(errno));
+    else if (lk < 0)
+        r = errno == ENOENT ? fail(err, errlen, SS_Q_UNKNOWN_REF, "%s: unknown reference", ref)
+                            : fail(err, errlen, SS_Q_UNREADABLE, "%s: store unreadable: %s", ref,
+                                   strerror(errno));
+    else if ((r = read_record(dirfd, ref, use, &e, err, errlen)) == SS_Q_OK
+             && (r = fn(&e, arg, err, errlen)) == SS_Q_OK)
+        r = replace_record(dirfd, &e, use, err, errlen);
+    if (lk >= 0)
+        close(lk);
+    if (dirfd >= 0)
+        close(dirfd);
+    if (r == SS_Q_OK && out)
+        *out = e;
+    else
+        ss_qentry_free(&e);
+    OPENSSL_cleanse(aes, sizeof aes);
     return r;
+}
+
+typedef struct {
+    ss_qstate from, to;
+    const char *by, *reason;
+    time_t now;
+} move_arg;
+
+/* A new record with one more event; only a full, fsynced rename changes
+ * what readers see. */
+static ss_qerr move(ss_qentry *e, const void *arg, char *err, size_t errlen)
+{
+    const move_arg *m = arg;
+    if (e->state != m->from)
+        return wrong_state(e, err, errlen);
+    e->history = ss_xrealloc(e->history, (e->nhistory + 1) * sizeof *e->history);
+    e->history[e->nhistory++] = (ss_qevent){ m->to, m->now, ss_xstrdup(m->by),
+                                             ss_xstrdup(m->reason) };
+    e->state = m->to;
+    e->changed = m->now;
+    return SS_Q_OK;
 }
 
 ss_qerr ss_quarantine_set_state(const char *dir, const char *ref,
@@ -628,34 +667,40 @@ ss_qerr ss_quarantine_set_state(const char *dir, const char *ref,
         return fail(err, errlen, SS_Q_INVALID, "%s: a decision needs who made it and a reason", ref);
     if (strlen(by) > 256 || strlen(reason) > 4096)
         return fail(err, errlen, SS_Q_INVALID, "%s: the reviewer or reason is too long", ref);
-    unsigned char aes[SS_SEAL_AES];
-    const unsigned char *use;
-    ss_qerr r = derive(key, keylen, aes, &use, err, errlen);
-    if (r != SS_Q_OK)
-        return r;
-    ss_qentry e;
-    memset(&e, 0, sizeof e);
-    int dirfd = open_dir(dir);
-    int lk = dirfd >= 0 ? lock_entry(dirfd, ref) : -1;
-    if (dirfd < 0)
-        r = fail(err, errlen, SS_Q_UNREADABLE, "%s: store unreadable: %s", dir, strerror(errno));
-    else if (lk < 0)
-        r = errno == ENOENT ? fail(err, errlen, SS_Q_UNKNOWN_REF, "%s: unknown reference", ref)
-                            : fail(err, errlen, SS_Q_UNREADABLE, "%s: store unreadable: %s", ref,
-                                   strerror(errno));
-    else
-        r = decide_locked(dirfd, ref, from, to, by, reason, now ? now : time(NULL), use, &e,
-                          err, errlen);
-    if (lk >= 0)
-        close(lk);
-    if (dirfd >= 0)
-        close(dirfd);
-    if (r == SS_Q_OK && out)
-        *out = e;
-    else
-        ss_qentry_free(&e);
-    OPENSSL_cleanse(aes, sizeof aes);
-    return r;
+    move_arg m = { from, to, by, reason, now ? now : time(NULL) };
+    return change_locked(dir, ref, key, keylen, move, &m, out, err, errlen);
+}
+
+typedef struct {
+    const char *text, *urgency;
+    time_t now;
+} purpose_arg;
+
+static ss_qerr set_purpose(ss_qentry *e, const void *arg, char *err, size_t errlen)
+{
+    const purpose_arg *p = arg;
+    if (e->state != SS_QS_HELD)
+        return wrong_state(e, err, errlen);
+    free(e->purpose);
+    free(e->urgency);
+    e->purpose = ss_xstrdup(p->text);
+    e->urgency = ss_xstrdup(p->urgency);
+    e->purpose_time = p->now;
+    return SS_Q_OK;
+}
+
+ss_qerr ss_quarantine_set_purpose(const char *dir, const char *ref, const char *text,
+                                  const char *urgency, time_t now,
+                                  const unsigned char *key, size_t keylen,
+                                  char *err, size_t errlen)
+{
+    if (!ss_reference_ok(ref))
+        return fail(err, errlen, SS_Q_UNKNOWN_REF, "unknown reference");
+    if (!text || !*text || strlen(text) > 2000 || ss_qurgency_ok(urgency) != 0)
+        return fail(err, errlen, SS_Q_INVALID, "%s: a purpose needs words (at most 2000 "
+                    "bytes) and an urgency: urgent, soon or routine", ref);
+    purpose_arg a = { text, urgency, now ? now : time(NULL) };
+    return change_locked(dir, ref, key, keylen, set_purpose, &a, NULL, err, errlen);
 }
 
 ss_qerr ss_quarantine_consume_token(const char *dir, const char *ref,

@@ -130,9 +130,18 @@ typedef struct {
     ss_qevent *history;              /* oldest first; [0] is "held" */
     size_t nhistory;
     char *meta_json;                 /* the caller's object, verbatim */
+    char *purpose;                   /* why the sender says it must go (their
+                                        words, identifiers masked), or NULL */
+    char *urgency;                   /* "urgent", "soon" or "routine", or NULL */
+    time_t purpose_time;
 } ss_qentry;
 
 void ss_qentry_free(ss_qentry *e);
+/* A deep copy of src into dst (free with ss_qentry_free). */
+void ss_qentry_copy(ss_qentry *dst, const ss_qentry *src);
+
+/* The urgencies a sender may give, most urgent first; 0 or -1. */
+int ss_qurgency_ok(const char *u);
 
 /* Read one entry; with msg non-NULL also the message (decrypted, and its
  * SHA-256 checked against the record: SS_Q_DAMAGED when it differs). */
@@ -170,6 +179,16 @@ ss_qerr ss_quarantine_set_state(const char *dir, const char *ref,
                                 const char *by, const char *reason, time_t now,
                                 const unsigned char *key, size_t keylen,
                                 ss_qentry *out, char *err, size_t errlen);
+
+/* What the sender says about a held message, through the link in their
+ * notice: why it must go and how urgent it is (ss_qurgency_ok). Kept in
+ * the record (a later one replaces it) under the entry lock, only while
+ * the entry is HELD: once decided, SS_Q_ALREADY_RELEASED etc. text must
+ * already be masked; at most 2000 bytes. */
+ss_qerr ss_quarantine_set_purpose(const char *dir, const char *ref, const char *text,
+                                  const char *urgency, time_t now,
+                                  const unsigned char *key, size_t keylen,
+                                  char *err, size_t errlen);
 
 /* The single use of a release token: RELEASED -> DELIVERED. */
 ss_qerr ss_quarantine_consume_token(const char *dir, const char *ref,

@@ -18,6 +18,7 @@
 #include "engine/eom.h"
 #include "quarantine/quarantine.h"
 #include "quarantine/release.h"
+#include "store_fixture.h"
 
 #define TEACHER "teacher@stmarys.sch.uk"
 #define NURSE "nurse@nhs.net"
@@ -29,34 +30,13 @@ static const char SHARE[] =
     "From: teacher@stmarys.sch.uk\r\nTo: x@y\r\nSubject: referral\r\n\r\n"
     "Child protection conference on Monday. NHS number 943 476 5919.\r\n";
 
-typedef struct {
-    char dir[64], conf[96], audit[96], store[96];
-    ss_state *st;
-} fixture;
-
-static void put_file(const char *dir, const char *name, const char *text, mode_t mode)
-{
-    char p[160];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, mode);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
-}
+typedef store_fixture fixture;
 
 static ss_state *load(fixture *f, const char *on_insecure)
 {
-    char conf[2048], err[1024];
-    snprintf(conf, sizeof conf,
-             "Socket unix:%s/sock\nRegister %s/register.txt\nAuditLog %s\nAuditKey %s/audit.key\n"
-             "QuarantineDir %s\nReleaseKey %s/release.key\nStateDir %s/state\n"
-             "OnInsecure %s\nOnInsecureUncertain quarantine\n",
-             f->dir, f->dir, f->audit, f->dir, f->store, f->dir, f->dir, on_insecure);
-    put_file(f->dir, "safeshare.conf", conf, 0600);
-    ss_state *st = ss_state_load(f->conf, 1, err, sizeof err);
-    if (!st)
-        fail_msg("%s", err);
-    return st;
+    char extra[128];
+    snprintf(extra, sizeof extra, "OnInsecure %s\nOnInsecureUncertain quarantine\n", on_insecure);
+    return store_load(f, extra);
 }
 
 static void reload(fixture *f, const char *on_insecure)
@@ -68,32 +48,13 @@ static void reload(fixture *f, const char *on_insecure)
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/ss-eom-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->conf, sizeof f->conf, "%s/safeshare.conf", f->dir);
-    snprintf(f->audit, sizeof f->audit, "%s/audit.log", f->dir);
-    snprintf(f->store, sizeof f->store, "%s/held", f->dir);
-    put_file(f->dir, "audit.key", "0123456789abcdef0123456789abcdef-audit", 0600);
-    put_file(f->dir, "release.key", "0123456789abcdef0123456789abcdef-release", 0600);
-    put_file(f->dir, "register.txt",
-             "%format safeshare-register 1\n%publisher \"test\"\n%serial 1\n"
-             "%issued 2026-01-01T00:00:00Z\n%expires 2099-01-01T00:00:00Z\n"
-             "stmarys.sch.uk org=\"St Mary's\" basis=local-agreement until=2099-01-01\n"
-             "nhs.net org=\"NHSmail\" basis=nhsmail until=2099-01-01\n", 0600);
-    f->st = load(f, "reject");
-    *state = f;
+    *state = store_new("OnInsecure reject\nOnInsecureUncertain quarantine\n");
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    ss_state_put(f->st);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "chmod -R u+rwx %s && rm -rf %s", f->dir, f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
+    store_free(*state);
     return 0;
 }
 
@@ -107,31 +68,6 @@ static ss_eom_in message(const char *msg, const char **to, size_t nto)
     return in;
 }
 
-/* Audit records (lines) whose text holds needle. */
-static int records_with(const fixture *f, const char *needle)
-{
-    FILE *fp = fopen(f->audit, "r");
-    if (!fp)
-        return 0;
-    char line[65536];
-    int n = 0;
-    while (fgets(line, sizeof line, fp))
-        n += strstr(line, needle) != NULL;
-    fclose(fp);
-    return n;
-}
-
-static ss_qstate state_of(const fixture *f, const char *ref)
-{
-    ss_qentry e;
-    char err[256];
-    assert_int_equal(ss_quarantine_get(f->store, ref, NULL, 0, &e, NULL, err, sizeof err),
-                     SS_Q_OK);
-    ss_qstate s = e.state;
-    ss_qentry_free(&e);
-    return s;
-}
-
 static void secure_share_is_accepted_and_recorded(void **state)
 {
     fixture *f = *state;
@@ -142,7 +78,7 @@ static void secure_share_is_accepted_and_recorded(void **state)
     assert_int_equal(o.r.v.action, SS_ACT_ACCEPT);
     assert_true(o.recorded);
     assert_false(o.released);
-    assert_int_equal(records_with(f, o.r.v.reference), 1);
+    assert_int_equal(records_with(f, o.r.v.reference, NULL), 1);
     ss_eom_free(&o);
 }
 
@@ -159,9 +95,9 @@ static void insecure_share_is_refused_with_guidance(void **state)
     for (size_t i = 0; i < o.r.reply.n; i++)
         names_parent |= strstr(o.r.reply.lines[i], PARENT) != NULL;
     assert_true(names_parent);
-    assert_int_equal(records_with(f, o.r.v.reference), 1);
-    assert_int_equal(records_with(f, "9434765919"), 0);      /* never in clear */
-    assert_int_equal(records_with(f, "943 476 5919"), 0);
+    assert_int_equal(records_with(f, o.r.v.reference, NULL), 1);
+    assert_int_equal(records_with(f, "9434765919", NULL), 0);      /* never in clear */
+    assert_int_equal(records_with(f, "943 476 5919", NULL), 0);
     ss_eom_free(&o);
 }
 
@@ -216,7 +152,7 @@ static void unstorable_message_is_tempfailed_not_held(void **state)
     assert_int_equal(o.r.reply.n, 1);
     assert_non_null(strstr(o.r.reply.lines[0], "could not check this message"));
     assert_true(o.recorded);
-    assert_int_equal(records_with(f, "\"OnInternalError\""), 1);
+    assert_int_equal(records_with(f, "\"OnInternalError\"", NULL), 1);
     ss_eom_free(&o);
 }
 
@@ -276,7 +212,7 @@ static void release_token_is_honoured_once(void **state)
     assert_true(o.released);
     assert_true(o.recorded);
     assert_int_equal(state_of(f, held.r.v.reference), SS_QS_DELIVERED);
-    assert_int_equal(records_with(f, "parent is the carer"), 1);
+    assert_int_equal(records_with(f, "parent is the carer", NULL), 1);
 
     ss_eom_out again;                        /* used: held again, as any message */
     ss_eom_run(f->st, &in, &again);
@@ -300,7 +236,7 @@ static void dry_run_changes_nothing(void **state)
     ss_eom_run(f->st, &in, &o);
     assert_int_equal(o.r.v.action, SS_ACT_QUARANTINE);
     assert_false(o.recorded);
-    assert_int_equal(records_with(f, "\"action\""), 0);
+    assert_int_equal(records_with(f, "\"action\"", NULL), 0);
     char err[256];
     ss_qentry e;
     assert_int_equal(ss_quarantine_get(f->store, o.r.v.reference, NULL, 0, &e, NULL, err,
