@@ -9,6 +9,7 @@
 #include "notify/outbox.h"
 #include "socket.h"
 #include "engine/state.h"
+#include "engine/upkeep.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *conf_path = SS_SYSCONFDIR "/safeshare/safeshare.conf";
@@ -46,6 +48,18 @@ static void *reload_thread(void *arg)
             ss_log(SS_LOG_NOTICE, "reloaded configuration and register from %s", conf_path);
         else
             ss_log(SS_LOG_ERR, "reload refused, keeping the running configuration: %s", err);
+    }
+    return NULL;
+}
+
+/* Register updates and the daily stale-register notice (engine/upkeep.h). */
+static void *upkeep_thread(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        long wait = ss_upkeep_round(conf_path, time(NULL));
+        while (wait-- > 0)
+            sleep(1);
     }
     return NULL;
 }
@@ -165,8 +179,9 @@ int main(int argc, char **argv)
     sigemptyset(&usr1);
     sigaddset(&usr1, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &usr1, NULL);
-    pthread_t t;
+    pthread_t t, u;
     pthread_create(&t, NULL, reload_thread, &usr1);
+    pthread_create(&u, NULL, upkeep_thread, NULL);
 
     ss_log(SS_LOG_NOTICE, "safeshare-milter %s starting on %s (register serial %llu)",
            PACKAGE_VERSION, st->cfg->socket, ss_register_serial(st->reg));

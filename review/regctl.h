@@ -11,7 +11,8 @@
     "       safesharectl register diff OLD NEW\n" \
     "       safesharectl register export-postfix|export-sendmail [FILE] [--out FILE]\n" \
     "       safesharectl register import-dcb1596 FILE.csv --map domain=COL,org=COL[,ods=COL]\n" \
-    "                    [--tls LEVEL] [--out FILE]\n"
+    "                    [--tls LEVEL] [--out FILE]\n" \
+    "       safesharectl register update\n"
 
 #include <time.h>
 #include "register/trust.h"
@@ -27,5 +28,7 @@ int ss_regctl_load(const char *conf, const char *path, ss_regtrust *t, time_t no
 int ss_regctl_diff(int argc, char **argv);
 int ss_regctl_import(int argc, char **argv);
 int ss_regctl_export(const char *conf, int argc, char **argv);
+/* update: one download of RegisterURL (register_export.c). */
+int ss_regctl_update(const char *conf);
 
 #endif

@@ -23,6 +23,8 @@ int ss_ctl_register(const char *conf, int argc, char **argv)
         return ss_regctl_diff(argc, argv);
     if (!strcmp(cmd, "import-dcb1596"))
         return ss_regctl_import(argc, argv);
+    if (!strcmp(cmd, "update") && argc == 2)
+        return ss_regctl_update(conf);
     if (!strcmp(cmd, "export-postfix") || !strcmp(cmd, "export-sendmail"))
         return ss_regctl_export(conf, argc, argv);
     return usage();

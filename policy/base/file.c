@@ -61,9 +61,11 @@ static int fsync_parent(const char *path)
 int ss_file_replace(const char *path, const void *data, size_t len, int mode, char *why,
                     size_t whylen)
 {
+    /* A name of its own: two writers of the same file (a reload and an
+     * update at once) must not rename each other's half-written copy. */
     ss_buf tmp = SS_BUF_INIT;
-    ss_buf_printf(&tmp, "%s.tmp", path);
-    int fd = open(tmp.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    ss_buf_printf(&tmp, "%s.tmp.XXXXXX", path);
+    int fd = mkostemp(tmp.p, O_CLOEXEC);
     int rc = fd < 0 ? -1 : 0;
     if (rc == 0 && (fchmod(fd, (mode_t)mode) != 0 || ss_write_all(fd, data, len) != 0
                     || fsync(fd) != 0))

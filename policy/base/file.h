@@ -13,7 +13,7 @@
 int ss_file_read(const char *path, size_t max, char **out, size_t *len, char *why,
                  size_t whylen);
 
-/* Write PATH atomically: PATH.tmp created with mode, written, fsynced,
+/* Write PATH atomically: a temporary PATH.tmp.XXXXXX given mode, written, fsynced,
  * renamed over PATH, then the directory fsynced, so after a crash PATH
  * holds the old bytes or the new, never a mixture. 0, or -1 with why. */
 int ss_file_replace(const char *path, const void *data, size_t len, int mode, char *why,

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 typedef enum { K_STR, K_PATH, K_ACTION, K_BOOL, K_SIZE, K_COUNT, K_MODE, K_SOCKET, K_FACILITY, K_SECONDS, K_SMTPURL, K_HOSTS,
-               K_LISTEN, K_WEBURL, K_HEADER } kind;
+               K_LISTEN, K_WEBURL, K_HEADER, K_HTTPSURL, K_STALE } kind;
 
 /* Which values an action key may take: OnInsecure may not be "accept",
  * because a silent pass of child data to an insecure address is exactly
@@ -93,6 +93,13 @@ static const keydef keys[] = {
     { "ReviewSessionIdle",   K_SECONDS, F(review_session_idle), 0, 0 },
     { "ReviewSessionMax",    K_SECONDS, F(review_session_max), 0, 0 },
     { "ReviewLinkMaxAge",    K_SECONDS, F(review_link_max_age), 0, 0 },
+    { "RegisterURL",         K_HTTPSURL, F(register_url), 0, 0 },
+    { "RegisterCAFile",      K_PATH,   F(register_ca_file), 0, 0 },
+    { "RegisterFetchInterval", K_SECONDS, F(register_fetch_interval), 0, 0 },
+    { "RegisterFetchTimeout", K_SECONDS, F(register_fetch_timeout), 0, 0 },
+    { "RegisterMaxSize",     K_SIZE,   F(register_max_size), 0, 0 },
+    { "OnRegisterStale",     K_STALE,  F(on_register_stale), 0, 0 },
+    { "AdminAddress",        K_STR,    F(admin_address), 0, 0 },
 };
 #undef F
 #define NKEYS (sizeof keys / sizeof *keys)
@@ -151,6 +158,10 @@ ss_config *ss_config_new(void)
     c->review_session_idle = 30 * 60;
     c->review_session_max = 8 * 3600;
     c->review_link_max_age = 7 * 86400;
+    c->register_fetch_interval = 3600;
+    c->register_fetch_timeout = 30;
+    c->register_max_size = 16u * 1024 * 1024;
+    c->on_register_stale = SS_STALE_INSECURE;
     return c;
 }
 
@@ -161,7 +172,7 @@ void ss_config_free(ss_config *c)
     for (size_t i = 0; i < NKEYS; i++) {
         kind k = keys[i].k;
         if (k == K_STR || k == K_PATH || k == K_SOCKET || k == K_FACILITY || k == K_SMTPURL
-            || k == K_LISTEN || k == K_WEBURL || k == K_HEADER)
+            || k == K_LISTEN || k == K_WEBURL || k == K_HEADER || k == K_HTTPSURL)
             free(*(char **)((char *)c + keys[i].off));
     }
     ss_hosts_free(c->internal_hosts);
@@ -299,6 +310,24 @@ static const char *set_value(ss_config *c, const keydef *k, const char *v,
 {
     void *field = (char *)c + k->off;
     switch (k->k) {
+    case K_HTTPSURL:
+        /* A register fetched in clear could be swapped by anyone on the path
+         * before the signature is even looked at; https only. */
+        if (strncmp(v, "https://", 8) != 0 || !v[8] || v[8] == '/')
+            return "expected https://host/path (plain http is not allowed)";
+        free(*(char **)field);
+        *(char **)field = ss_xstrdup(v);
+        return NULL;
+    case K_STALE: {
+        ss_action a;
+        if (!strcmp(v, "insecure"))
+            *(int *)field = SS_STALE_INSECURE;
+        else if (ss_action_parse(v, &a) == 0 && a != SS_ACT_ACCEPT)
+            *(int *)field = (int)a;
+        else
+            return "expected insecure, reject, tempfail or quarantine";
+        return NULL;
+    }
     case K_SMTPURL:
         if (!valid_smtp_url(v))
             return "expected smtp://host:port or smtps://host:port";
@@ -447,7 +476,7 @@ static int load_keys(ss_config *c, int all, char *err, size_t errlen)
 
 int ss_config_uses_quarantine(const ss_config *c)
 {
-    return c->on_insecure == SS_ACT_QUARANTINE || c->on_insecure_uncertain == SS_ACT_QUARANTINE
+    return c->on_insecure == SS_ACT_QUARANTINE || c->on_register_stale == SS_ACT_QUARANTINE || c->on_insecure_uncertain == SS_ACT_QUARANTINE
         || c->on_internal_error == SS_ACT_QUARANTINE || c->on_oversize == SS_ACT_QUARANTINE
         || c->on_unscannable == SS_ACT_QUARANTINE;
 }
@@ -460,6 +489,7 @@ int ss_config_check_quarantine(const ss_config *c, char *err, size_t errlen)
         { "OnInternalError", offsetof(ss_config, on_internal_error) },
         { "OnOversize", offsetof(ss_config, on_oversize) },
         { "OnUnscannable", offsetof(ss_config, on_unscannable) },
+        { "OnRegisterStale", offsetof(ss_config, on_register_stale) },
     };
     if (c->release_key_len > 0)
         return 0;

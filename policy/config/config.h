@@ -11,6 +11,10 @@
 /* InternalHosts when the file does not say: this machine only. */
 #define SS_DEFAULT_INTERNAL_HOSTS "127.0.0.0/8, ::1"
 
+/* OnRegisterStale: every recipient counts as insecure and the usual On*
+ * keys apply; any other value is the ss_action taken instead. */
+#define SS_STALE_INSECURE (-1)
+
 typedef struct ss_config {
     char *path;                /* the file it came from */
     /* daemon */
@@ -50,6 +54,14 @@ typedef struct ss_config {
     char *register_anchors;    /* RegisterTrustAnchors: directory of public keys */
     int register_require_sig;  /* yes/no; defaults to yes when anchors are set */
     char *state_dir;           /* the last good register, remembered across restarts */
+    /* register updates (register/fetch.h) and a stale register */
+    char *register_url;        /* https://... ; NULL: no updates fetched */
+    char *register_ca_file;    /* CA file for RegisterURL's server, or NULL: system CAs */
+    size_t register_fetch_interval;  /* seconds between updates */
+    size_t register_fetch_timeout;   /* seconds for one download */
+    size_t register_max_size;  /* bytes */
+    int on_register_stale;     /* SS_STALE_INSECURE or an ss_action */
+    char *admin_address;       /* told daily while the register is stale or failing */
     /* outcomes */
     ss_action on_insecure;
     ss_action on_insecure_uncertain;

@@ -76,6 +76,8 @@ static int party_reasons(const ss_party *p, size_t np, ss_verdict *v)
 {
     int insecure = 0;
     for (size_t i = 0; i < np; i++) {
+        if (p[i].m.stale)
+            v->why |= SS_WHY_STALE;
         if (p[i].m.secure)
             continue;
         insecure = 1;
@@ -128,7 +130,15 @@ void ss_decide(const ss_config *c, const ss_findings *f, const ss_party *parties
     /* Secure to secure: the share is allowed whatever it holds, and recorded. */
     if (!(v->why & SS_WHY_INSECURE))
         return;
-    if (v->why & SS_WHY_CHILD_DATA)
+    /* A stale register says nothing about the recipients: with
+     * OnRegisterStale set to an action, that action stands for whatever
+     * would have needed a secure recipient. */
+    int stale_act = (v->why & SS_WHY_STALE) && c->on_register_stale != SS_STALE_INSECURE
+                    && (v->why & (SS_WHY_CHILD_DATA | SS_WHY_UNCERTAIN | SS_WHY_UNSCANNABLE
+                                  | SS_WHY_OVERSIZE));
+    if (stale_act)
+        choose(v, (ss_action)c->on_register_stale, "OnRegisterStale");
+    else if (v->why & SS_WHY_CHILD_DATA)
         choose(v, c->on_insecure, "OnInsecure");
     else if (v->why & SS_WHY_OVERSIZE)
         choose(v, c->on_oversize, "OnOversize");

@@ -23,6 +23,7 @@ typedef struct {
 #define SS_WHY_UNSCANNABLE  0x08u  /* a part could not be read */
 #define SS_WHY_OVERSIZE     0x10u  /* too big to scan */
 #define SS_WHY_NOT_SCANNED  0x20u  /* parts skipped by design (recorded only) */
+#define SS_WHY_STALE        0x40u  /* the register is out of date: nobody is secure */
 
 typedef struct {
     ss_action action;

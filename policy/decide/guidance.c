@@ -76,6 +76,16 @@ static void who_insecure(ss_reply *r, const ss_party *p, size_t np)
     }
 }
 
+/* "LEAD Ms Patel (Designated Safeguarding Lead): contact", or the name
+ * alone and END when there is no contact. */
+static void ask_dsl(ss_reply *r, const ss_config *c, const char *lead, const char *end)
+{
+    if (c->dsl_contact)
+        line(r, "%s %s (Designated Safeguarding Lead): %s", lead, c->dsl_name, c->dsl_contact);
+    else
+        line(r, "%s %s%s", lead, c->dsl_name, end);
+}
+
 static void what_to_do(ss_reply *r, const ss_config *c, int sender_insecure)
 {
     line(r, "What to do instead:");
@@ -84,10 +94,7 @@ static void what_to_do(ss_reply *r, const ss_config *c, int sender_insecure)
     line(r, "  - send it to the recipient's secure email address (for example an nhs.net, council or police.uk address)");
     if (c->portal_url)
         line(r, "  - or share it through the secure portal: %s", c->portal_url);
-    if (c->dsl_contact)
-        line(r, "  - if you are unsure, ask %s (Designated Safeguarding Lead): %s", c->dsl_name, c->dsl_contact);
-    else
-        line(r, "  - if you are unsure, ask %s", c->dsl_name);
+    ask_dsl(r, c, "  - if you are unsure, ask", "");
     line(r, "Please do not delay: sharing to keep a child safe is the right thing to do, and this only asks you to share it securely.");
 }
 
@@ -122,6 +129,28 @@ static void unscannable_reply(ss_reply *r, const ss_config *c, const ss_verdict 
     what_to_do(r, c, np > 0 && p[0].is_sender && !p[0].m.secure);
 }
 
+/* The register is out of date: nobody can be confirmed secure. The sender
+ * did nothing wrong and must not be told an address of theirs is the
+ * problem; they are told what is wrong, whom to tell, and the safe ways
+ * that do not depend on the register. */
+static void stale_reply(ss_reply *r, const ss_config *c, const ss_verdict *v)
+{
+    const char *what = v->why & SS_WHY_CHILD_DATA ? "information that identifies a child"
+                     : v->why & SS_WHY_UNCERTAIN ? "a number that looks like a personal identifier"
+                     : "something we could not check for information about children";
+    line(r, "Your message has not been sent yet. It contains %s, and just now safeshare cannot confirm that any address is secure, because its list of secure email addresses (the secure-domain register) is out of date.", what);
+    line(r, "This is not something you did wrong, and there is nothing to change in your message.");
+    if (c->admin_address)
+        line(r, "Please tell your IT team (%s) that the secure-domain register is out of date, and quote the reference below.", c->admin_address);
+    else
+        line(r, "Please tell your IT team that the secure-domain register is out of date, and quote the reference below.");
+    if (v->action == SS_ACT_TEMPFAIL)
+        line(r, "Your email program will try again by itself; it will go once the register is up to date.");
+    if (c->portal_url)
+        line(r, "If it cannot wait, share it through the secure portal: %s", c->portal_url);
+    ask_dsl(r, c, "If you are unsure what to do, ask", ".");
+}
+
 void ss_reply_build(const ss_config *c, const ss_verdict *v, const ss_findings *f,
                     const ss_extract *x, const ss_party *p, size_t np, ss_reply *r)
 {
@@ -134,11 +163,13 @@ void ss_reply_build(const ss_config *c, const ss_verdict *v, const ss_findings *
         line(r, "Your email program will try again; if this keeps happening, tell your IT team and quote %s.", v->reference);
         return;
     }
-    if (v->why & (SS_WHY_CHILD_DATA | SS_WHY_UNCERTAIN))
+    if (v->why & SS_WHY_STALE)
+        stale_reply(r, c, v);
+    else if (v->why & (SS_WHY_CHILD_DATA | SS_WHY_UNCERTAIN))
         insecure_reply(r, c, v, f, x, p, np);
     else
         unscannable_reply(r, c, v, x, p, np);
-    if (v->action == SS_ACT_TEMPFAIL)
+    if (v->action == SS_ACT_TEMPFAIL && !(v->why & SS_WHY_STALE))
         line(r, "It is being held back for now rather than refused; change how you send it as above.");
     /* The reference goes last, and always fits: trim to make room. */
     if (r->n >= SS_REPLY_MAX_LINES) {

@@ -31,8 +31,12 @@ void ss_engine_check_address(const ss_register *r, const char *address, const ch
         today = now;
     }
     ss_register_check(r, address, today, m);
-    if (register_stale(r) && m->secure) {
+    /* Every party, not only the ones it would call secure: what a stale
+     * register says about anyone is out of date, and the reply must say
+     * that rather than blame an address (m->stale). */
+    if (register_stale(r)) {
         m->secure = 0;
+        m->stale = 1;
         snprintf(m->why, sizeof m->why, "the secure-domain register is out of date");
     }
 }

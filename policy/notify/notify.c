@@ -17,7 +17,7 @@
 #define TEMPLATE_MAX 65536
 
 static const char *const names[SS_NOTE__COUNT] = {
-    "held", "waiting", "released", "refused", "reminder",
+    "held", "waiting", "released", "refused", "reminder", "register",
 };
 
 const char *ss_note_name(ss_note_kind k)
@@ -41,13 +41,13 @@ int ss_note_parse(const char *name, ss_note_kind *out)
 enum {
     P_REFERENCE, P_SENDER, P_RECIPIENTS, P_FOUND, P_RECEIVED, P_DSL_NAME, P_DSL_CONTACT,
     P_SITE_NAME, P_PORTAL_URL, P_REVIEWER, P_REASON, P_SHOW_COMMAND, P_LIST, P_COUNT,
-    P_HOURS, P_NOTE, P__COUNT
+    P_HOURS, P_NOTE, P_PROBLEM, P_REGISTER, P_SERIAL, P_EXPIRES, P__COUNT
 };
 
 static const char *const placeholders[P__COUNT] = {
     "reference", "sender", "recipients", "found", "received", "dsl_name", "dsl_contact",
     "site_name", "portal_url", "reviewer", "reason", "show_command", "list", "count",
-    "hours", "note",
+    "hours", "note", "problem", "register", "serial", "expires",
 };
 
 struct ss_notify_templates {
@@ -169,7 +169,7 @@ static int check_addresses(const ss_config *c, char *err, size_t errlen)
 {
     const struct { const char *key, *v; } a[] = {
         { "NotifyFrom", c->notify_from }, { "DSLAddress", c->dsl_address },
-        { "DSLDeputyAddress", c->dsl_deputy_address },
+        { "DSLDeputyAddress", c->dsl_deputy_address }, { "AdminAddress", c->admin_address },
     };
     for (size_t i = 0; i < sizeof a / sizeof *a; i++) {
         if (a[i].v && !ss_notify_address_ok(a[i].v)) {
@@ -232,6 +232,13 @@ size_t ss_notify_recipients(const ss_config *c, ss_note_kind k, const ss_note *n
     if (!c->notify_from || !ss_notify_address_ok(c->notify_from))
         return 0;
     size_t m = 0;
+    if (k == SS_NOTE_REGISTER) {
+        if (c->admin_address)
+            to[m++] = c->admin_address;
+        if (c->dsl_address && !(m && !strcasecmp(c->dsl_address, to[0])))
+            to[m++] = c->dsl_address;
+        return m;
+    }
     if (k == SS_NOTE_WAITING || k == SS_NOTE_REMINDER) {
         if (c->dsl_address)
             to[m++] = c->dsl_address;
@@ -340,6 +347,11 @@ static void values_make(const ss_config *c, ss_note_kind k, const ss_note *n, va
     out->v[P_COUNT] = ss_xstrdup(reminder ? tmp : "");
     snprintf(tmp, sizeof tmp, "%ld", n->hours);
     out->v[P_HOURS] = ss_xstrdup(reminder && n->hours >= 0 ? tmp : "");
+    out->v[P_PROBLEM] = ss_xstrdup(n->problem ? n->problem : "");
+    out->v[P_REGISTER] = ss_xstrdup(n->register_path ? n->register_path : "");
+    snprintf(tmp, sizeof tmp, "%llu", n->serial);
+    out->v[P_SERIAL] = ss_xstrdup(n->serial ? tmp : "");
+    out->v[P_EXPIRES] = ss_xstrdup(n->expires ? n->expires : "");
     /* Values come from envelopes and a reviewer's typing: no control
      * character may reach a header or break a line; only the list keeps
      * its line feeds. */

@@ -28,6 +28,8 @@ typedef enum {
     SS_NOTE_RELEASED,        /* to the sender: released, with the reason */
     SS_NOTE_REFUSED,         /* to the sender: refused, with the reason */
     SS_NOTE_REMINDER,        /* to DSLAddress and the deputy: still waiting */
+    SS_NOTE_REGISTER,        /* to AdminAddress and DSLAddress: the register is
+                                stale or its update keeps failing (daily) */
     SS_NOTE__COUNT
 } ss_note_kind;
 
@@ -51,6 +53,10 @@ typedef struct {
     const char *list;                /* reminder: one block per message */
     size_t count;                    /* reminder: how many */
     long hours;                      /* reminder: --older-than */
+    const char *problem;             /* register: what is wrong, one line */
+    const char *register_path;       /* register: the Register file */
+    unsigned long long serial;       /* register: the one in force */
+    const char *expires;             /* register: its %expires */
 } ss_note;
 
 /* The templates in use: the built-in ones, each replaced by
@@ -72,7 +78,8 @@ const char *ss_notify_default(ss_note_kind k);
 /* Who a notice of kind k goes to: the sender for HELD, RELEASED and
  * REFUSED; DSLAddress for WAITING; DSLAddress and DSLDeputyAddress (or
  * `deputy` when given) for REMINDER. Fills to[] (at most 2) and returns
- * how many: 0 when there is nobody to tell or NotifyFrom is unset. */
+ * how many: 0 when there is nobody to tell or NotifyFrom is unset.
+ * REGISTER goes to AdminAddress and DSLAddress. */
 size_t ss_notify_recipients(const ss_config *c, ss_note_kind k, const ss_note *n,
                             const char *deputy, const char *to[2]);
 

@@ -129,6 +129,34 @@ static const char reminder[] =
     "\n"
     "You will be reminded again while any of them is still waiting.\n";
 
+/* For the admin and the DSL: what is wrong, what it means for people
+ * sending mail, and what to do. Sent daily until it is fixed. */
+static const char register_note[] =
+    "Subject: The secure-domain register needs attention\n"
+    "\n"
+    "The list of secure email addresses that safeshare checks mail against\n"
+    "(the secure-domain register) needs attention:\n"
+    "\n"
+    "  {problem}\n"
+    "\n"
+    "  Register in force: serial {serial}, goes stale at {expires}\n"
+    "  Register file:     {register}\n"
+    "\n"
+    "While the register is out of date, safeshare cannot confirm that any\n"
+    "address is secure, so shares of information about a child are held back\n"
+    "or refused (OnRegisterStale in safeshare.conf). The people sending them\n"
+    "are told the register is out of date, that it is not their fault, and to\n"
+    "tell IT.\n"
+    "\n"
+    "What to do: install a newer signed register from its publisher (or find\n"
+    "out why the automatic update fails), check it, and reload the milter:\n"
+    "  safesharectl register check\n"
+    "  kill -USR1 $(pidof safeshare-milter)\n"
+    "\n"
+    "This reminder is sent once a day until the register is up to date.\n"
+    "\n"
+    "{site_name}\n";
+
 const char *ss_notify_default(ss_note_kind k)
 {
     switch (k) {
@@ -137,6 +165,7 @@ const char *ss_notify_default(ss_note_kind k)
     case SS_NOTE_RELEASED: return released;
     case SS_NOTE_REFUSED: return refused;
     case SS_NOTE_REMINDER: return reminder;
+    case SS_NOTE_REGISTER: return register_note;
     default: return NULL;
     }
 }

@@ -59,6 +59,8 @@ typedef struct {
                               "gcsx.gov.uk was retired and is not a secure domain",
                               "the date of the check is not valid",
                               "the secure-domain register is out of date" */
+    int stale;             /* the register in force is past %expires: this party
+                              was not checked, it is insecure for child data */
 } ss_match;
 
 /* Decide whether ADDRESS (local@domain, with or without <>) is secure on

@@ -4,6 +4,7 @@
 #include "base/file.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,13 +237,30 @@ void ss_regtrust_free(ss_regtrust *t)
     clear(t);
 }
 
+/* A reload and an update may commit at once; the three files must
+ * describe one register. */
+static pthread_mutex_t commit_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int commit(const char *state_dir, const ss_regtrust *t, char *why, size_t whylen);
+
 int ss_regtrust_commit(const char *state_dir, const ss_regtrust *t, char *why, size_t whylen)
 {
-    ss_lastgood lg;
     if (!state_dir || t->from_kept)
         return 0;
+    pthread_mutex_lock(&commit_mu);
+    int rc = commit(state_dir, t, why, whylen);
+    pthread_mutex_unlock(&commit_mu);
+    return rc;
+}
+
+static int commit(const char *state_dir, const ss_regtrust *t, char *why, size_t whylen)
+{
+    ss_lastgood lg;
+    /* Already remembered, or overtaken by a newer one committed meanwhile:
+     * the last good serial never goes down. */
     if (ss_lastgood_read(state_dir, &lg, why, whylen) == 0 && lg.known
-        && lg.serial == ss_register_serial(t->reg) && strcmp(lg.sha256, t->sha256) == 0)
+        && (lg.serial > ss_register_serial(t->reg)
+            || (lg.serial == ss_register_serial(t->reg) && !strcmp(lg.sha256, t->sha256))))
         return 0;
     ss_buf p = SS_BUF_INIT, body = SS_BUF_INIT;
     int rc;

@@ -253,6 +253,44 @@ static void references_look_right_and_differ(void **s)
         assert_null(strchr("ILOU", a[i]));
 }
 
+/* A stale register: every party insecure (the engine marks them), the
+ * default lets the usual keys decide; an action in OnRegisterStale takes
+ * over whatever would have needed a secure recipient, and nothing else. */
+static void stale(void)
+{
+    for (int i = 0; i < 3; i++) {
+        P[i].m.secure = 0;
+        P[i].m.stale = 1;
+        strcpy(P[i].m.why, "the secure-domain register is out of date");
+    }
+}
+
+static void stale_register_default_is_on_insecure(void **s)
+{
+    stale();
+    add(SS_T_NHS, SS_CONF_HIGH, "9434765919");
+    ss_verdict v = run(0);
+    assert_int_equal(v.action, SS_ACT_REJECT);
+    assert_string_equal(v.rule, "OnInsecure");
+    assert_true(v.why & SS_WHY_STALE);
+    ss_verdict_free(&v);
+}
+
+static void stale_register_takes_on_register_stale(void **s)
+{
+    stale();
+    cfg->on_register_stale = SS_ACT_TEMPFAIL;
+    add(SS_T_NHS, SS_CONF_HIGH, "9434765919");
+    EXPECT(SS_ACT_TEMPFAIL, "OnRegisterStale");
+}
+
+static void stale_register_no_child_data_accepts(void **s)
+{
+    stale();
+    cfg->on_register_stale = SS_ACT_TEMPFAIL;
+    EXPECT(SS_ACT_ACCEPT, "default");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 int main(void)
 {
@@ -266,7 +304,8 @@ int main(void)
         T(context_signals_alone_never_block), T(unreadable_part_insecure_takes_on_unscannable),
         T(unreadable_part_secure_accepts), T(not_scanned_by_design_is_recorded_only),
         T(oversize_insecure_takes_on_oversize), T(child_data_rule_wins_over_unreadable),
-        T(references_look_right_and_differ),
+        T(references_look_right_and_differ), T(stale_register_default_is_on_insecure),
+        T(stale_register_takes_on_register_stale), T(stale_register_no_child_data_accepts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

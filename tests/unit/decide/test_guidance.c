@@ -182,6 +182,32 @@ static void unscannable_reply_names_the_part(void **s)
     X.nskipped = 0;
 }
 
+/* A stale register: the reply says the register is out of date and whom
+ * to tell, and never that the sender or a recipient is the problem. */
+static void stale_register_reply_blames_nobody(void **s)
+{
+    cfg->admin_address = strdup("it@stmarys.sch.uk");
+    for (size_t i = 0; i < NP; i++) {
+        P[i].m.secure = 0;
+        P[i].m.stale = 1;
+        strcpy(P[i].m.why, "the secure-domain register is out of date");
+    }
+    ss_reply r = build(SS_ACT_TEMPFAIL, SS_WHY_CHILD_DATA | SS_WHY_INSECURE | SS_WHY_STALE);
+    check_limits(&r);
+    assert_true(contains(&r, "has not been sent yet"));
+    assert_true(contains(&r, "the secure-domain register) is out of date"));
+    assert_true(contains(&r, "This is not something you did wrong"));
+    assert_true(contains(&r, "Please tell your IT team (it@stmarys.sch.uk)"));
+    assert_true(contains(&r, "will try again by itself"));
+    assert_true(contains(&r, "https://portal.exampleshire.gov.uk/share"));
+    assert_false(contains(&r, "your own address"));
+    assert_false(contains(&r, "teacher@stmarys.sch.uk"));
+    assert_false(contains(&r, "parent@gmail.com"));
+    assert_false(contains(&r, "Not secure"));
+    assert_non_null(strstr(r.lines[r.n - 1], "SS-7K3M-Q9TX"));
+    ss_reply_free(&r);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 int main(void)
 {
@@ -190,7 +216,7 @@ int main(void)
         T(insecure_sender_is_told), T(uncertain_reply_says_so), T(accept_has_no_reply),
         T(many_recipients_stay_within_32_lines_reference_last),
         T(hostile_location_is_cleaned_and_cut), T(escape_doubles_percent),
-        T(unscannable_reply_names_the_part),
+        T(unscannable_reply_names_the_part), T(stale_register_reply_blames_nobody),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

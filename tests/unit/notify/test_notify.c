@@ -392,6 +392,34 @@ static void send_to_nowhere_fails_quickly(void **state)
     ss_config_free(c);
 }
 
+/* The daily register notice (issue 17): to the admin and the DSL, saying
+ * what is wrong, what it means for senders and what to do. */
+static void register_notice_tells_admin_and_dsl(void **state)
+{
+    (void)state;
+    ss_config *c = config();
+    c->admin_address = strdup("it@stmarys.sch.uk");
+    ss_note n = { .reference = "2026112201", .serial = 2026112201,
+                  .problem = "It went stale at 2026-12-22T00:00:00Z and no newer good "
+                             "register has arrived.",
+                  .expires = "2026-12-22T00:00:00Z", .register_path = "/etc/safeshare/register.txt" };
+    const char *to[2];
+    assert_int_equal(ss_notify_recipients(c, SS_NOTE_REGISTER, &n, NULL, to), 2);
+    assert_string_equal(to[0], "it@stmarys.sch.uk");
+    assert_string_equal(to[1], "dsl@stmarys.sch.uk");
+    char *m = render(c, SS_NOTE_REGISTER, &n);
+    assert_non_null(strstr(m, "To: it@stmarys.sch.uk,\r\n dsl@stmarys.sch.uk\r\n"));
+    assert_non_null(strstr(m, "Subject: The secure-domain register needs attention\r\n"));
+    assert_non_null(strstr(m, "X-Safeshare-Notice: register 2026112201\r\n"));
+    const char *b = body_of(m);
+    assert_non_null(strstr(b, "It went stale at 2026-12-22T00:00:00Z"));
+    assert_non_null(strstr(b, "serial 2026112201"));
+    assert_non_null(strstr(b, "/etc/safeshare/register.txt"));
+    assert_non_null(strstr(b, "safesharectl register check"));
+    free(m);
+    ss_config_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +429,7 @@ int main(void)
         cmocka_unit_test(dsl_notice_has_show_command_and_confidence),
         cmocka_unit_test(outcome_notices_carry_the_reason),
         cmocka_unit_test(who_is_told),
+        cmocka_unit_test(register_notice_tells_admin_and_dsl),
         cmocka_unit_test(site_templates_override_and_are_checked),
         cmocka_unit_test(addresses_are_checked_at_load),
         cmocka_unit_test(values_cannot_inject_headers),

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "base/file.h"
+#include "register/fetch.h"
 #include "register/lint.h"
 #include "register/trust.h"
 #include "../certs/regkey_test_util.h"
@@ -301,6 +302,19 @@ static void test_lint(void **state)
     ss_buf_free(&ok);
 }
 
+/* Retry with back-off: a minute, then doubling, never past the interval. */
+static void test_fetch_backoff(void **state)
+{
+    (void)state;
+    assert_int_equal(ss_fetch_backoff(0, 3600), 3600);
+    assert_int_equal(ss_fetch_backoff(1, 3600), 60);
+    assert_int_equal(ss_fetch_backoff(2, 3600), 120);
+    assert_int_equal(ss_fetch_backoff(3, 3600), 240);
+    assert_int_equal(ss_fetch_backoff(7, 3600), 3600);
+    assert_int_equal(ss_fetch_backoff(1000, 3600), 3600);
+    assert_int_equal(ss_fetch_backoff(1, 30), 30);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +328,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_restart_uses_kept_copy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_state_refused, setup, teardown),
         cmocka_unit_test(test_lint),
+        cmocka_unit_test(test_fetch_backoff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
