@@ -2,7 +2,7 @@
 # The whole test suite: install, build with warnings as errors (gcc and
 # clang), unit tests,
 # the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
-# the accuracy targets over the labelled corpus,
+# the accuracy targets over the labelled corpus, every fuzz target for 60 s,
 # and the integration tests against a real Postfix and a real Sendmail on
 # loopback (root).
 # Ends with one line: "N passed, N failed".
@@ -59,6 +59,24 @@ if make -s -C "$top/_build" accuracy ACCURACY_FLAGS=--check >"$top/_build/accura
 else
     failed=$((failed + 1))
     tail -30 "$top/_build/accuracy.out"
+fi
+
+# libFuzzer: every parser of hostile input (tests/fuzz) for 60 s each, two
+# at a time, in a clang build instrumented for the fuzzer, ASan and UBSan.
+echo "== fuzzing (libFuzzer, 60 s per target, two at a time)"
+if ./contrib/build.sh "$top/_build-fuzz" --enable-fuzz CC=clang; then
+    make -s -C "$top/_build-fuzz" fuzz FUZZ_SECONDS=60 FUZZ_JOBS=2 \
+        >"$top/_build-fuzz/fuzz.out" 2>&1
+    p=$(grep -c '^ok' "$top/_build-fuzz/fuzz.out")
+    f=$(grep -c '^not ok' "$top/_build-fuzz/fuzz.out")
+    [ "$p" -gt 0 ] || f=$((f + 1))
+    passed=$((passed + p))
+    failed=$((failed + f))
+    grep -E '^(ok|# fuzzing)' "$top/_build-fuzz/fuzz.out"
+    [ "$f" = 0 ] || grep -vE '^ok' "$top/_build-fuzz/fuzz.out" | head -60
+else
+    echo "run-tests: the fuzz build failed" >&2
+    failed=$((failed + 1))
 fi
 
 if [ "$(id -u)" = 0 ]; then

@@ -79,7 +79,8 @@ int ssx_read_docx(const unsigned char *data, size_t len, const char *sub,
 {
     ssx_entries z = { 0 };
     int rc = ssx_zip_load(data, len, sub, lim, o, docx_want, &z);
-    qsort(z.e, z.n, sizeof *z.e, by_number);
+    if (z.n > 1)                        /* z.e is NULL when nothing was wanted */
+        qsort(z.e, z.n, sizeof *z.e, by_number);
     for (size_t k = 0; k < NDOCX; k++)
         for (size_t i = 0; i < z.n; i++)
             if (has_prefix(z.e[i].name, docx_parts[k].prefix))
@@ -107,7 +108,8 @@ int ssx_read_pptx(const unsigned char *data, size_t len, const char *sub,
 {
     ssx_entries z = { 0 };
     int rc = ssx_zip_load(data, len, sub, lim, o, pptx_want, &z);
-    qsort(z.e, z.n, sizeof *z.e, by_number);
+    if (z.n > 1)                        /* z.e is NULL when nothing was wanted */
+        qsort(z.e, z.n, sizeof *z.e, by_number);
     for (int notes = 0; notes < 2; notes++)
         for (size_t i = 0; i < z.n; i++) {
             if (has_prefix(z.e[i].name, "ppt/notesSlides/") != notes)

@@ -192,6 +192,7 @@ void ssx_unflow(ss_buf *b, int delsp)
         while (depth < n && line[depth] == '>')
             depth++;
         size_t body = depth + (depth < n && line[depth] == ' ');
+        size_t before = o.len;
         if (joining && depth == prev_depth) {
             ss_buf_add(&o, line + body, n - body);
         } else {
@@ -200,7 +201,10 @@ void ssx_unflow(ss_buf *b, int delsp)
             ss_buf_add(&o, line, n);
         }
         joining = soft_line(line, n, body);
-        if (joining && delsp)
+        /* DelSp: the soft line's own trailing space goes, only if this
+         * line added one (a line that is only its stuffing space added
+         * nothing, and the byte before belongs to another line). */
+        if (joining && delsp && o.len > before && o.p[o.len - 1] == ' ')
             o.len--;
         else if (!joining && e < b->len)
             ss_buf_addc(&o, '\n');

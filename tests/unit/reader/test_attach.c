@@ -40,6 +40,27 @@ static void docx_runs_header_comment(void **state)
     col_free(&c);
 }
 
+/* Found by fuzz_docx and fuzz_pptx: an empty input (or a ZIP with none
+ * of the parts wanted) sorted a NULL entry list, which UBSan reports; it
+ * is unreadable, and nothing more. */
+static void ooxml_empty_is_unreadable(void **state)
+{
+    (void)state;
+    static const ss_attach_limits lim = SS_ATTACH_LIMITS_DEFAULT;
+    static const unsigned char empty_zip[22] = { 'P', 'K', 5, 6 };
+    ssx_reader *readers[] = { ssx_read_docx, ssx_read_pptx, ssx_read_xlsx };
+    for (size_t i = 0; i < sizeof readers / sizeof *readers; i++) {
+        collected c;
+        ssx_out o;
+        col_init(&o, &c);
+        assert_int_equal(readers[i]((const unsigned char *)"", 0, "", &lim, 0, &o), -1);
+        readers[i](empty_zip, sizeof empty_zip, "", &lim, 0, &o);
+        assert_int_equal(c.ntext, 0);
+        assert_true(c.nskip >= 1);
+        col_free(&c);
+    }
+}
+
 static void xlsx_sheets_rows_cells(void **state)
 {
     (void)state;
@@ -269,6 +290,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(docx_runs_header_comment),
+        cmocka_unit_test(ooxml_empty_is_unreadable),
         cmocka_unit_test(xlsx_sheets_rows_cells),
         cmocka_unit_test(pptx_slides_in_order),
         cmocka_unit_test(odt_body_and_header),
