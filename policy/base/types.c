@@ -38,6 +38,7 @@ static const struct {
     [SS_T_ULN] = { "uln", "a Unique Learner Number" },
     [SS_T_NINO] = { "nino", "a National Insurance number" },
     [SS_T_DOB_CHILD] = { "dob_child", "a child's date of birth" },
+    [SS_T_NAMED_CHILD] = { "named_child", "a child's name" },
     [SS_T_MARKING] = { "marking_sensitive", "a protective marking (such as OFFICIAL-SENSITIVE)" },
     [SS_T_SG] = { "sg_context", "safeguarding case language" },
 };

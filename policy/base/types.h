@@ -26,6 +26,10 @@ typedef enum {
     SS_T_DOB_CHILD,
     SS_T_MARKING,
     SS_T_SG,
+    /* Spec §9.3, keyed by ss_named_child_key (detect/value_key.h). Last,
+     * so the numbers of the others (and the golden digest of
+     * test_detect_diff) stay as they were. */
+    SS_T_NAMED_CHILD,
     SS_T__COUNT
 } ss_type;
 
