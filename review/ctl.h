@@ -9,6 +9,7 @@ int ss_ctl_explain(const char *conf, int argc, char **argv);
 int ss_ctl_audit(const char *conf, int argc, char **argv);
 int ss_ctl_register(const char *conf, int argc, char **argv);
 int ss_ctl_quarantine(const char *conf, int argc, char **argv);
+int ss_ctl_reviewer(const char *conf, int argc, char **argv);
 
 /* Load the configuration or print why not (exit status 2 follows). */
 ss_config *ss_ctl_config(const char *conf);

@@ -21,6 +21,8 @@ static void usage(FILE *f)
         "      parse a register strictly and report it\n"
         "  quarantine list|show|release|refuse|purge|remind|template ...\n"
         "      review held mail (safesharectl quarantine with no command for usage)\n"
+        "  reviewer add|passwd|remove|list ...\n"
+        "      who may sign in to the review page, safeshare-review\n"
         "  -c FILE   configuration (default %s); may also follow the command\n"
         "  -V        print the version\n", conf);
 }
@@ -56,6 +58,8 @@ int main(int argc, char **argv)
         return ss_ctl_register(conf, argc - i, argv + i);
     if (!strcmp(cmd, "quarantine"))
         return ss_ctl_quarantine(conf, argc - i, argv + i);
+    if (!strcmp(cmd, "reviewer"))
+        return ss_ctl_reviewer(conf, argc - i, argv + i);
     fprintf(stderr, "safesharectl: unknown command %s\n", cmd);
     usage(stderr);
     return 2;

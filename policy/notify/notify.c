@@ -1,4 +1,5 @@
 #include "notify.h"
+#include "certs/link.h"
 #include "quarantine/release.h"
 
 #include <ctype.h>
@@ -11,6 +12,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <openssl/crypto.h>
 
 #define WRAP 72               /* body columns: readable in any mail client */
 #define HARD_WRAP 900         /* a word longer than this is cut: SMTP's limit is 998 */
@@ -41,13 +43,15 @@ int ss_note_parse(const char *name, ss_note_kind *out)
 enum {
     P_REFERENCE, P_SENDER, P_RECIPIENTS, P_FOUND, P_RECEIVED, P_DSL_NAME, P_DSL_CONTACT,
     P_SITE_NAME, P_PORTAL_URL, P_REVIEWER, P_REASON, P_SHOW_COMMAND, P_LIST, P_COUNT,
-    P_HOURS, P_NOTE, P_PROBLEM, P_REGISTER, P_SERIAL, P_EXPIRES, P__COUNT
+    P_HOURS, P_NOTE, P_PROBLEM, P_REGISTER, P_SERIAL, P_EXPIRES, P_REVIEW_LINK,
+    P_SENDER_LINK, P_QUEUE_LINK, P_LINK_EXPIRES, P_RELEASE_COMMAND, P_REFUSE_COMMAND, P__COUNT
 };
 
 static const char *const placeholders[P__COUNT] = {
     "reference", "sender", "recipients", "found", "received", "dsl_name", "dsl_contact",
     "site_name", "portal_url", "reviewer", "reason", "show_command", "list", "count",
-    "hours", "note", "problem", "register", "serial", "expires",
+    "hours", "note", "problem", "register", "serial", "expires", "review_link",
+    "sender_link", "queue_link", "link_expires", "release_command", "refuse_command",
 };
 
 struct ss_notify_templates {
@@ -258,6 +262,16 @@ size_t ss_notify_recipients(const ss_config *c, ss_note_kind k, const ss_note *n
 
 /* ---- values ---- */
 
+void ss_notify_review_url(const ss_config *c, const char *path, ss_buf *out)
+{
+    const char *u = c->review_url ? c->review_url : "";
+    size_t n = strlen(u);
+    while (n && u[n - 1] == '/')
+        n--;
+    ss_buf_add(out, u, n);
+    ss_buf_adds(out, path);
+}
+
 static const char *const months[12] = {
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 };
@@ -310,6 +324,53 @@ typedef struct {
     char *v[P__COUNT];
 } values;
 
+/* ReviewURL/PATH/REF?t=TOKEN, a link for kind of page signed to work
+ * until expires; "" when it cannot be made. */
+static char *signed_link(const ss_config *c, ss_link_kind kind, const char *path,
+                         const char *ref, time_t expires)
+{
+    unsigned char key[32];
+    char tok[SS_LINK_MAX];
+    if (!ref || !*ref || ss_link_key(c->release_key, c->release_key_len, key) != 0
+        || ss_link_make(key, kind, ref, expires, tok) != 0)
+        return ss_xstrdup("");
+    ss_buf b = SS_BUF_INIT;
+    ss_notify_review_url(c, path, &b);
+    ss_buf_printf(&b, "/%s?t=%s", ref, tok);
+    OPENSSL_cleanse(key, sizeof key);
+    return ss_buf_steal(&b);
+}
+
+/* How this notice's reader reviews: links to safeshare-review when
+ * ReviewURL is set (the DSL has no shell on the mail server), else the
+ * safesharectl commands an administrator runs there. */
+static void ways_to_review(const ss_config *c, ss_note_kind k, const ss_note *n, values *out)
+{
+    int web = c->review_url != NULL, dsl = k == SS_NOTE_WAITING || k == SS_NOTE_REMINDER;
+    const char *ref = k == SS_NOTE_REMINDER ? "REFERENCE" : n->reference;
+    time_t expires = time(NULL) + (time_t)c->review_link_max_age;
+    char when[64] = "";
+    ss_buf b = SS_BUF_INIT;
+    out->v[P_REVIEW_LINK] = web && k == SS_NOTE_WAITING
+        ? signed_link(c, SS_LINK_DSL, "/review", n->reference, expires) : ss_xstrdup("");
+    out->v[P_SENDER_LINK] = web && k == SS_NOTE_HELD
+        ? signed_link(c, SS_LINK_SENDER, "/sender", n->reference, expires) : ss_xstrdup("");
+    if (web && k == SS_NOTE_REMINDER)
+        ss_notify_review_url(c, "/queue", &b);
+    out->v[P_QUEUE_LINK] = b.p ? ss_buf_steal(&b) : ss_xstrdup("");
+    if (out->v[P_REVIEW_LINK][0] || out->v[P_SENDER_LINK][0])
+        human_time(expires, when, sizeof when);
+    out->v[P_LINK_EXPIRES] = ss_xstrdup(when);
+    static const char *const cmd[] = { "show", "release", "refuse" };
+    static const char *const tail[] = { "", " --reason \"...\"", " --reason \"...\"" };
+    static const int slot[] = { P_SHOW_COMMAND, P_RELEASE_COMMAND, P_REFUSE_COMMAND };
+    for (int i = 0; i < 3; i++) {
+        if (!web && ref && *ref && (dsl || i == 0))
+            ss_buf_printf(&b, "safesharectl quarantine %s %s%s", cmd[i], ref, tail[i]);
+        out->v[slot[i]] = b.p ? ss_buf_steal(&b) : ss_xstrdup("");
+    }
+}
+
 static void values_make(const ss_config *c, ss_note_kind k, const ss_note *n, values *out)
 {
     ss_buf b = SS_BUF_INIT;
@@ -336,9 +397,7 @@ static void values_make(const ss_config *c, ss_note_kind k, const ss_note *n, va
     out->v[P_REVIEWER] = ss_xstrdup(n->reviewer ? n->reviewer : "");
     out->v[P_REASON] = ss_xstrdup(n->reason ? n->reason : "");
     out->v[P_NOTE] = ss_xstrdup(n->note ? n->note : "");
-    if (n->reference && n->reference[0])
-        ss_buf_printf(&b, "safesharectl quarantine show %s", n->reference);
-    out->v[P_SHOW_COMMAND] = b.p ? ss_buf_steal(&b) : ss_xstrdup("");
+    ways_to_review(c, k, n, out);
     out->v[P_LIST] = ss_xstrdup(n->list ? n->list : "");
     /* 0 is a real answer for a reminder ("--older-than 0"), so these
      * are given for it always and for no other notice. */

@@ -98,6 +98,9 @@ int ss_notify_send(const ss_config *c, const ss_notify_templates *t, ss_note_kin
 #define SS_NOTIFY_CONNECT_SECS 10L
 #define SS_NOTIFY_TOTAL_SECS 30L
 
+/* ReviewURL (without a trailing slash) followed by path ("/queue"). */
+void ss_notify_review_url(const ss_config *c, const char *path, ss_buf *out);
+
 /* "an NHS number (high) in the body" -> "an NHS number in the body": the
  * sender needs what and where, not how sure the detector was. */
 void ss_notify_plain_found(const char *summary, ss_buf *out);

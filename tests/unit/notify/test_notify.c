@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "certs/link.h"
 #include "notify/notify.h"
 
 static const char *const insecure[] = { "sam.taylor.sw@gmail.com" };
@@ -174,6 +175,69 @@ static void dsl_notice_has_show_command_and_confidence(void **state)
     ss_config_free(c);
 }
 
+/* The link in a notice, from "https://" to the end of its line. */
+static char *link_in(const char *msg, const char *start)
+{
+    const char *p = strstr(msg, start);
+    if (!p)
+        return NULL;
+    return strndup(p, strcspn(p, "\r\n "));
+}
+
+/* With ReviewURL: the DSL gets a signed link to the message page in place
+ * of the commands (they have no shell on the mail server), the sender a
+ * signed link to their own page, the reminder the queue. */
+static void notices_link_to_the_review_page(void **state)
+{
+    (void)state;
+    ss_config *c = config();
+    c->review_url = strdup("https://review.stmarys.sch.uk/");
+    memcpy(c->release_key, "0123456789abcdef0123456789abcdef", 32);
+    c->release_key_len = 32;
+    unsigned char key[32];
+    assert_int_equal(ss_link_key(c->release_key, 32, key), 0);
+    ss_note n = held_note();
+    char *m = render(c, SS_NOTE_WAITING, &n);
+    char *url = link_in(m, "https://review.stmarys.sch.uk/review/SS-7KQ2-M9XD?t=");
+    assert_non_null(url);
+    const char *t = strstr(url, "?t=") + 3;
+    time_t now = time(NULL);
+    assert_int_equal(ss_link_check(key, SS_LINK_DSL, "SS-7KQ2-M9XD", t, now), SS_LINK_OK);
+    assert_int_equal(ss_link_check(key, SS_LINK_DSL, "SS-7KQ2-M9XD", t, now + 7 * 86400 + 60),
+                     SS_LINK_EXPIRED);
+    assert_int_equal(ss_link_check(key, SS_LINK_SENDER, "SS-7KQ2-M9XD", t, now), SS_LINK_FORGED);
+    assert_null(strstr(m, "safesharectl"));
+    assert_non_null(strstr(body_of(m), "The link asks you to sign in, and works until"));
+    free(url);
+    free(m);
+    m = render(c, SS_NOTE_HELD, &n);
+    url = link_in(m, "https://review.stmarys.sch.uk/sender/SS-7KQ2-M9XD?t=");
+    assert_non_null(url);
+    assert_int_equal(ss_link_check(key, SS_LINK_SENDER, "SS-7KQ2-M9XD", strstr(url, "?t=") + 3,
+                                   now), SS_LINK_OK);
+    assert_non_null(strstr(body_of(m), "why it needs to go and how urgent it is"));
+    free(url);
+    free(m);
+    n.list = "  SS-7KQ2-M9XD  waiting 5 hours";
+    n.count = 1;
+    m = render(c, SS_NOTE_REMINDER, &n);
+    assert_non_null(strstr(m, "Open the queue:  https://review.stmarys.sch.uk/queue\r\n"));
+    assert_null(strstr(m, "safesharectl"));
+    free(m);
+    /* Without ReviewURL nothing links anywhere and the commands are there. */
+    free(c->review_url);
+    c->review_url = NULL;
+    m = render(c, SS_NOTE_WAITING, &n);
+    assert_null(strstr(m, "https://review"));
+    assert_null(strstr(m, "sign in"));
+    assert_non_null(strstr(m, "safesharectl quarantine release SS-7KQ2-M9XD --reason"));
+    free(m);
+    m = render(c, SS_NOTE_HELD, &n);
+    assert_null(strstr(body_of(m), "how urgent"));
+    free(m);
+    ss_config_free(c);
+}
+
 static void outcome_notices_carry_the_reason(void **state)
 {
     (void)state;
@@ -182,7 +246,14 @@ static void outcome_notices_carry_the_reason(void **state)
     char *m = render(c, SS_NOTE_RELEASED, &n);
     assert_non_null(strstr(m, "Subject: Your message has been sent (SS-7KQ2-M9XD)"));
     assert_non_null(strstr(body_of(m), "Their reason: Confirmed with the social worker by phone"));
+    assert_null(strstr(m, "A note from"));           /* no note, no line */
     free(m);
+    n.note = "Please use her nhs.net address next time";
+    m = render(c, SS_NOTE_RELEASED, &n);
+    assert_non_null(strstr(body_of(m), "A note from Ms Amara Patel: Please use her nhs.net "
+                                       "address next time"));
+    free(m);
+    n.note = NULL;
     m = render(c, SS_NOTE_REFUSED, &n);
     assert_non_null(strstr(m, "Subject: Your message was not sent (SS-7KQ2-M9XD)"));
     assert_non_null(strstr(body_of(m), "Confirmed with the social worker by phone"));
@@ -427,6 +498,7 @@ int main(void)
         cmocka_unit_test(held_notice_says_what_where_who_and_next),
         cmocka_unit_test(line_with_missing_value_is_left_out),
         cmocka_unit_test(dsl_notice_has_show_command_and_confidence),
+        cmocka_unit_test(notices_link_to_the_review_page),
         cmocka_unit_test(outcome_notices_carry_the_reason),
         cmocka_unit_test(who_is_told),
         cmocka_unit_test(register_notice_tells_admin_and_dsl),
