@@ -1,11 +1,13 @@
 /* Release tokens (token.h). The signature covers every field, and is
  * checked first, in constant time: nothing a sender could have written is
- * believed before it. */
+ * believed before it. Then what it is bound to: the message, the
+ * envelope, the time. */
 #include "token.h"
 #include "base/reference.h"
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -22,22 +24,63 @@ const char *ss_token_result_name(ss_token_result r)
     case SS_TOK_FORGED: return "forged";
     case SS_TOK_EXPIRED: return "expired";
     case SS_TOK_WRONG_MESSAGE: return "wrong message";
+    case SS_TOK_WRONG_ENVELOPE: return "wrong sender or recipients";
     }
     return "forged";
 }
 
 static int sign(const unsigned char *key, size_t keylen, const char *ref, long long issued,
-                const unsigned char sha[32], unsigned char mac[32])
+                const ss_token_bind *b, unsigned char mac[32])
 {
-    unsigned char msg[128];
-    int n = snprintf((char *)msg, sizeof msg, "safeshare-release-v1\n%s\n%lld\n", ref, issued);
+    unsigned char msg[160];
+    int n = snprintf((char *)msg, sizeof msg, "safeshare-release-v2\n%s\n%lld\n", ref, issued);
     unsigned int len = 0;
-    if (keylen > INT_MAX || n < 0 || (size_t)n + 32 > sizeof msg)
+    if (keylen > INT_MAX || n < 0 || (size_t)n + 64 > sizeof msg)
         return -1;
-    memcpy(msg + n, sha, 32);
-    if (!HMAC(EVP_sha256(), key, (int)keylen, msg, (size_t)n + 32, mac, &len) || len != 32)
+    memcpy(msg + n, b->msg, 32);
+    memcpy(msg + n + 32, b->env, 32);
+    if (!HMAC(EVP_sha256(), key, (int)keylen, msg, (size_t)n + 64, mac, &len) || len != 32)
         return -1;
     return 0;
+}
+
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *lower(const char *s)
+{
+    char *d = strdup(s ? s : "");
+    for (char *p = d; p && *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p + 32);
+    return d;
+}
+
+void ss_token_envelope(const char *sender, const char *const *rcpts, size_t nrcpts,
+                       unsigned char out[32])
+{
+    char **r = calloc(nrcpts ? nrcpts : 1, sizeof *r);
+    char *from = lower(sender);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    int ok = r && from && md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+    for (size_t i = 0; ok && i < nrcpts; i++)
+        ok = (r[i] = lower(rcpts[i])) != NULL;
+    if (ok && nrcpts > 1)
+        qsort(r, nrcpts, sizeof *r, by_text);
+    ok = ok && EVP_DigestUpdate(md, "safeshare-envelope-v1\n", 22) == 1 &&
+         EVP_DigestUpdate(md, from, strlen(from) + 1) == 1;
+    for (size_t i = 0; ok && i < nrcpts; i++)
+        ok = EVP_DigestUpdate(md, r[i], strlen(r[i]) + 1) == 1;
+    unsigned int n = 0;
+    if (!ok || EVP_DigestFinal_ex(md, out, &n) != 1 || n != 32)
+        memset(out, 0, 32);      /* binds nothing a real envelope hashes to */
+    for (size_t i = 0; r && i < nrcpts; i++)
+        free(r[i]);
+    free(r);
+    free(from);
+    EVP_MD_CTX_free(md);
 }
 
 static void tohex(const unsigned char *p, size_t n, char *out)
@@ -51,18 +94,18 @@ static void tohex(const unsigned char *p, size_t n, char *out)
 }
 
 int ss_token_make(const unsigned char *key, size_t keylen, const char *ref,
-                  const unsigned char msg_sha256[32], time_t issued,
-                  char out[SS_TOKEN_MAX])
+                  const ss_token_bind *bind, time_t issued, char out[SS_TOKEN_MAX])
 {
     unsigned char mac[32];
-    char sh[65], mh[65];
+    char mh[65], eh[65], ch[65];
     out[0] = '\0';
     if (!key || keylen < SS_TOKEN_KEY_MIN || !ss_reference_ok(ref) || issued < 0 ||
-        sign(key, keylen, ref, (long long)issued, msg_sha256, mac) != 0)
+        sign(key, keylen, ref, (long long)issued, bind, mac) != 0)
         return -1;
-    tohex(msg_sha256, 32, sh);
-    tohex(mac, 32, mh);
-    snprintf(out, SS_TOKEN_MAX, "v1.%s.%lld.%s.%s", ref, (long long)issued, sh, mh);
+    tohex(bind->msg, 32, mh);
+    tohex(bind->env, 32, eh);
+    tohex(mac, 32, ch);
+    snprintf(out, SS_TOKEN_MAX, "v2.%s.%lld.%s.%s.%s", ref, (long long)issued, mh, eh, ch);
     return 0;
 }
 
@@ -84,23 +127,26 @@ static int unhex(const char *s, size_t n, unsigned char out[32])
 typedef struct {
     char ref[32];
     long long issued;
-    unsigned char sha[32], mac[32];
+    ss_token_bind bind;
+    unsigned char mac[32];
 } parsed;
 
-/* "v1" . REF . TIME . SHA . MAC, nothing more, nothing less. */
+#define FIELDS 6
+
+/* "v2" . REF . TIME . MSG . ENV . MAC, nothing more, nothing less. */
 static int parse(const char *s, size_t n, parsed *t)
 {
-    const char *f[5], *end = s + n;
-    size_t len[5];
-    for (int i = 0; i < 5; i++) {
+    const char *f[FIELDS], *end = s + n;
+    size_t len[FIELDS];
+    for (int i = 0; i < FIELDS; i++) {
         const char *dot = memchr(s, '.', (size_t)(end - s));
-        if ((i < 4) != (dot != NULL))
+        if ((i < FIELDS - 1) != (dot != NULL))
             return -1;
         f[i] = s;
         len[i] = (size_t)((dot ? dot : end) - s);
         s = dot ? dot + 1 : end;
     }
-    if (len[0] != 2 || memcmp(f[0], "v1", 2) != 0 || len[1] == 0 || len[1] > 31 ||
+    if (len[0] != 2 || memcmp(f[0], "v2", 2) != 0 || len[1] == 0 || len[1] > 31 ||
         len[2] == 0 || len[2] > 18)
         return -1;
     memcpy(t->ref, f[1], len[1]);
@@ -111,13 +157,13 @@ static int parse(const char *s, size_t n, parsed *t)
             return -1;
         t->issued = t->issued * 10 + (f[2][i] - '0');
     }
-    return ss_reference_ok(t->ref) && unhex(f[3], len[3], t->sha) == 0 &&
-           unhex(f[4], len[4], t->mac) == 0 ? 0 : -1;
+    return ss_reference_ok(t->ref) && unhex(f[3], len[3], t->bind.msg) == 0 &&
+           unhex(f[4], len[4], t->bind.env) == 0 && unhex(f[5], len[5], t->mac) == 0 ? 0 : -1;
 }
 
 ss_token_result ss_token_check(const unsigned char *key, size_t keylen, const char *token,
-                               const unsigned char msg_sha256[32], time_t now,
-                               long max_age, char ref[32])
+                               const ss_token_bind *arrived, time_t now, long max_age,
+                               char ref[32])
 {
     if (ref)
         ref[0] = '\0';
@@ -131,11 +177,13 @@ ss_token_result ss_token_check(const unsigned char *key, size_t keylen, const ch
     parsed t;
     unsigned char want[32];
     if (n >= SS_TOKEN_MAX || parse(token, n, &t) != 0 ||
-        sign(key, keylen, t.ref, t.issued, t.sha, want) != 0 ||
+        sign(key, keylen, t.ref, t.issued, &t.bind, want) != 0 ||
         CRYPTO_memcmp(want, t.mac, 32) != 0)
         return SS_TOK_FORGED;
-    if (CRYPTO_memcmp(t.sha, msg_sha256, 32) != 0)
+    if (CRYPTO_memcmp(t.bind.msg, arrived->msg, 32) != 0)
         return SS_TOK_WRONG_MESSAGE;
+    if (CRYPTO_memcmp(t.bind.env, arrived->env, 32) != 0)
+        return SS_TOK_WRONG_ENVELOPE;
     if (t.issued > (long long)now + CLOCK_SKEW || (long long)now - t.issued > max_age)
         return SS_TOK_EXPIRED;
     if (ref)

@@ -55,8 +55,8 @@ static int honour_release(const ss_state *st, const ss_eom_in *in, ss_result *r)
 {
     ss_released rel;
     const char *q = in->txn.queue_id;
-    if (!in->ntokens || !ss_hold_take_release(st->cfg, in->tokens, in->ntokens, &in->msg, q,
-                                              in->dry_run, &rel))
+    if (!in->ntokens || !ss_hold_take_release(st->cfg, in->tokens, in->ntokens, &in->msg,
+                                              &in->txn, in->dry_run, &rel))
         return 0;
     ss_buf why = SS_BUF_INIT;
     ss_buf_printf(&why, "released from quarantine %s by %s: %s (policy alone: %s by %s)",

@@ -113,15 +113,18 @@ void ss_released_free(ss_released *rel)
     memset(rel, 0, sizeof *rel);
 }
 
-static int body_hash(const ss_msgview *msg, unsigned char sha[32])
+/* What the message that arrived is, for its token: the fields after the
+ * token and the body, and the envelope the MTA gave. */
+static int arrived(const ss_msgview *msg, const ss_txn *t, ss_token_bind *b)
 {
     if (!msg->complete)
         return -1;
+    ss_token_envelope(t->sender, t->rcpts, t->nrcpts, b->env);
     if (msg->fd >= 0) {
         int fd = ss_msgview_rewind(msg);
-        return fd < 0 ? -1 : ss_release_body_sha256_fd(fd, sha);
+        return fd < 0 ? -1 : ss_release_msg_sha256_fd(fd, 1, b->msg);
     }
-    return ss_release_body_sha256(msg->mem ? msg->mem : "", msg->len, sha);
+    return ss_release_msg_sha256(msg->mem ? msg->mem : "", msg->len, 1, b->msg);
 }
 
 /* Who released it and why, from the entry's history. */
@@ -162,24 +165,27 @@ static ss_qerr take_use(const ss_config *c, const char *ref, int dry_run, char *
 }
 
 int ss_hold_take_release(const ss_config *c, char *const *tokens, size_t ntokens,
-                         const ss_msgview *msg, const char *qid, int dry_run,
+                         const ss_msgview *msg, const ss_txn *txn, int dry_run,
                          ss_released *rel)
 {
     memset(rel, 0, sizeof *rel);
-    unsigned char sha[32];
+    const char *qid = txn->queue_id ? txn->queue_id : "NOQUEUE";
+    ss_token_bind b;
     if (c->release_key_len == 0) {
         ss_log(SS_LOG_WARNING, "%s: %s header ignored: no ReleaseKey is configured",
                qid, SS_TOKEN_HEADER);
         return 0;
     }
-    if (body_hash(msg, sha) != 0) {
-        ss_log(SS_LOG_WARNING, "%s: %s header ignored: the body could not be hashed",
+    if (arrived(msg, txn, &b) != 0) {
+        ss_log(SS_LOG_WARNING, "%s: %s header ignored: the message could not be hashed",
                qid, SS_TOKEN_HEADER);
         return 0;
     }
     for (size_t i = 0; i < ntokens; i++) {
         char ref[32], err[256];
-        ss_token_result t = ss_token_check(c->release_key, c->release_key_len, tokens[i], sha,
+        /* Bound to this message and envelope, checked before the single
+         * use is taken: a lifted token used elsewhere consumes nothing. */
+        ss_token_result t = ss_token_check(c->release_key, c->release_key_len, tokens[i], &b,
                                            time(NULL), (long)c->release_token_max_age, ref);
         if (t != SS_TOK_OK) {
             ss_log(SS_LOG_WARNING, "%s: release token %s: treated as no token",

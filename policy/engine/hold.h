@@ -35,13 +35,14 @@ typedef struct {
 
 void ss_released_free(ss_released *rel);
 
-/* Check the X-Safeshare-Release header values a message carries. 1 when
- * one is valid for this body and its single use was taken just now (with
- * dry_run, when it is released and not yet used; nothing is changed);
- * rel filled. 0 otherwise, logged with the queue id and why, so the
- * message is treated as carrying no token. */
+/* Check the X-Safeshare-Release header values a message carries against
+ * the message and the envelope of txn (a token is bound to both). 1 when
+ * one is valid and its single use was taken just now (with dry_run, when
+ * it is released and not yet used; nothing is changed); rel filled. 0
+ * otherwise, logged with the queue id and why, so the message is treated
+ * as carrying no token. */
 int ss_hold_take_release(const ss_config *c, char *const *tokens, size_t ntokens,
-                         const ss_msgview *msg, const char *qid, int dry_run,
+                         const ss_msgview *msg, const ss_txn *txn, int dry_run,
                          ss_released *rel);
 
 /* msg's file descriptor rewound to its start, or -1 (mem, or it cannot

@@ -74,8 +74,6 @@ static int resend(const ss_config *c, ss_audit *a, const char *ref, const ss_hel
     ss_qentry e;
     ss_buf msg = SS_BUF_INIT, out = SS_BUF_INIT;
     ss_qenvelope env = { 0 };
-    unsigned char sha[32];
-    char tok[SS_TOKEN_MAX];
     ss_qerr q = ss_quarantine_get(c->quarantine_dir, ref, ss_held_key(c), c->quarantine_key_len,
                                   &e, &msg, err, sizeof err);
     if (q != SS_Q_OK) {
@@ -87,11 +85,11 @@ static int resend(const ss_config *c, ss_audit *a, const char *ref, const ss_hel
     int rc = 1;
     if (ss_qmeta_envelope(e.meta_json, &env) != 0 || env.nto == 0) {
         failed(o, 1, "%s: the record has no envelope to re-send to", ref);
-    } else if (ss_release_body_sha256(msg.p ? msg.p : "", msg.len, sha) != 0
-               || ss_token_make(c->release_key, c->release_key_len, ref, sha, time(NULL), tok) != 0) {
+    } else if (ss_release_build(c->release_key, c->release_key_len, ref, env.from,
+                                (const char *const *)env.to, env.nto, msg.p ? msg.p : "",
+                                msg.len, time(NULL), &out) != 0) {
         failed(o, 1, "%s: could not make a release token", ref);
     } else {
-        ss_release_message(msg.p ? msg.p : "", msg.len, tok, &out);
         if (ss_release_submit(c->release_submit_url, env.from, (const char *const *)env.to,
                               env.nto, out.p, out.len, err, sizeof err) == 0) {
             rc = 0;

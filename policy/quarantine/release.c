@@ -91,10 +91,125 @@ int ss_release_body_sha256(const char *msg, size_t len, unsigned char out[32])
     return ss_bodyhash_final(&h, out);
 }
 
-int ss_release_body_sha256_fd(int fd, unsigned char out[32])
+/* ---- the canonical message hash ---- */
+
+#define HEAD_MAX (16u << 20)    /* a header section larger than this is no release */
+
+int ss_msghash_init(ss_msghash *h, int after_token)
 {
-    ss_bodyhash h;
-    if (ss_bodyhash_init(&h) != 0)
+    memset(h, 0, sizeof *h);
+    h->after_token = after_token;
+    return ss_bodyhash_init(&h->body);
+}
+
+/* The header section ends at its first empty line (CRs already gone). */
+static int head_ends(const ss_buf *b)
+{
+    return b->len == 1 || (b->len >= 2 && b->p[b->len - 2] == '\n');
+}
+
+void ss_msghash_add(ss_msghash *h, const void *data, size_t n)
+{
+    const char *p = data;
+    ss_bodyhash_add(&h->body, p, n);
+    for (size_t i = 0; i < n && !h->head_done; i++) {
+        if (p[i] == '\r')
+            continue;
+        if (h->head.len >= HEAD_MAX) {
+            h->body.failed = 1;
+            return;
+        }
+        ss_buf_addc(&h->head, p[i]);
+        if (p[i] == '\n' && head_ends(&h->head))
+            h->head_done = 1;
+    }
+}
+
+/* The length of a field's name: up to its colon (or the whole line when
+ * it has none), trailing blanks dropped. */
+static size_t name_len(const char *f, size_t n)
+{
+    const char *colon = memchr(f, ':', n);
+    size_t nl = colon ? (size_t)(colon - f) : n;
+    while (nl > 0 && (f[nl - 1] == ' ' || f[nl - 1] == '\t'))
+        nl--;
+    return nl;
+}
+
+/* One field, canonical: "name:value\n", name lower-case, the value's
+ * folding and runs of blanks one space, trimmed. */
+static void canon_field(ss_buf *out, const char *f, size_t n)
+{
+    size_t nl = name_len(f, n);
+    for (size_t i = 0; i < nl; i++)
+        ss_buf_addc(out, (char)((f[i] >= 'A' && f[i] <= 'Z') ? f[i] + 32 : f[i]));
+    ss_buf_addc(out, ':');
+    const char *colon = memchr(f, ':', n);
+    int blank = 1;                     /* leading blanks go */
+    for (size_t i = colon ? (size_t)(colon - f) + 1 : n; i < n; i++) {
+        int ws = f[i] == ' ' || f[i] == '\t' || f[i] == '\n';
+        if (ws && !blank)
+            ss_buf_addc(out, ' ');
+        else if (!ws)
+            ss_buf_addc(out, f[i]);
+        blank = ws;
+    }
+    if (out->p[out->len - 1] == ' ')
+        out->len--;
+    ss_buf_addc(out, '\n');
+}
+
+/* Every field of the header section h (CR-free) into out, canonical. */
+static void canon_head(const char *h, size_t n, int after_token, ss_buf *out)
+{
+    int counting = !after_token;
+    size_t i = 0;
+    while (i < n && h[i] != '\n') {
+        size_t s = i;                  /* a field: its line and continuation lines */
+        do {
+            const char *nl = memchr(h + i, '\n', n - i);
+            i = nl ? (size_t)(nl - h) + 1 : n;
+        } while (i < n && (h[i] == ' ' || h[i] == '\t'));
+        size_t e = h[i - 1] == '\n' ? i - 1 : i;
+        size_t nl = name_len(h + s, e - s);
+        if (nl == strlen(SS_TOKEN_HEADER) && strncasecmp(h + s, SS_TOKEN_HEADER, nl) == 0)
+            counting = 1;              /* the release's own field: never hashed */
+        else if (counting)
+            canon_field(out, h + s, e - s);
+    }
+}
+
+int ss_msghash_final(ss_msghash *h, unsigned char out[32])
+{
+    unsigned char body[32];
+    int rc = ss_bodyhash_final(&h->body, body);
+    ss_buf c = SS_BUF_INIT;
+    ss_buf_adds(&c, "safeshare-message-v1\n");
+    canon_head(h->head.p ? h->head.p : "", h->head.len, h->after_token, &c);
+    ss_buf_addc(&c, '\n');
+    ss_buf_add(&c, body, 32);
+    unsigned int n = 0;
+    if (rc == 0 && (EVP_Digest(c.p, c.len, out, &n, EVP_sha256(), NULL) != 1 || n != 32))
+        rc = -1;
+    ss_buf_free(&c);
+    ss_buf_free(&h->head);
+    return rc;
+}
+
+int ss_release_msg_sha256(const char *msg, size_t len, int after_token,
+                          unsigned char out[32])
+{
+    ss_msghash h;
+    if (ss_msghash_init(&h, after_token) != 0)
+        return -1;
+    ss_msghash_add(&h, msg, len);
+    return ss_msghash_final(&h, out);
+}
+
+int ss_release_msg_sha256_fd(int fd, int after_token, unsigned char out[32])
+{
+    ss_msghash h;
+    if (ss_msghash_init(&h, after_token) != 0)
         return -1;
     char chunk[65536];
     for (;;) {
@@ -103,12 +218,27 @@ int ss_release_body_sha256_fd(int fd, unsigned char out[32])
             break;
         if (n < 0) {
             unsigned char junk[32];
-            ss_bodyhash_final(&h, junk);
+            ss_msghash_final(&h, junk);
             return -1;
         }
-        ss_bodyhash_add(&h, chunk, (size_t)n);
+        ss_msghash_add(&h, chunk, (size_t)n);
     }
-    return ss_bodyhash_final(&h, out);
+    return ss_msghash_final(&h, out);
+}
+
+int ss_release_build(const unsigned char *key, size_t keylen, const char *ref,
+                     const char *from, const char *const *to, size_t nto,
+                     const char *msg, size_t len, time_t now, ss_buf *out)
+{
+    ss_token_bind b;
+    char tok[SS_TOKEN_MAX];
+    if (ss_release_msg_sha256(msg, len, 0, b.msg) != 0)
+        return -1;
+    ss_token_envelope(from, to, nto, b.env);
+    if (ss_token_make(key, keylen, ref, &b, now, tok) != 0)
+        return -1;
+    ss_release_message(msg, len, tok, out);
+    return 0;
 }
 
 /* Length of the line at p (with its line feed), within end. */

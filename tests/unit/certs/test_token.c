@@ -1,5 +1,5 @@
-/* Release tokens: only ours, only for this message, only for a while, and
- * only once (the store decides the once). */
+/* Release tokens: only ours, only for this message and this envelope,
+ * only for a while, and only once (the store decides the once). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -17,15 +17,31 @@
 
 static const unsigned char KEY[32] = "release-key-0123456789abcdefghij";
 static const unsigned char OTHER[32] = "release-key-0123456789abcdefghiJ";
-static unsigned char SHA[32], SHA2[32];
+/* SHA: the held message and its envelope; SHA2 another message; ENV2
+ * the same message to another envelope. */
+static ss_token_bind SHA_, SHA2_, ENV2_;
+#define SHA (&SHA_)
+#define SHA2 (&SHA2_)
+#define ENV2 (&ENV2_)
 static const time_t T0 = 1732352400;
+/* The length of a v2 token for SS-7KQ2-M9XD issued at T0. */
+#define TOKLEN (27 + 3 * 64 + 2)
 
 static int group_setup(void **state)
 {
     (void)state;
     unsigned int n;
-    EVP_Digest("the body\r\n", 10, SHA, &n, EVP_sha256(), NULL);
-    EVP_Digest("the body!\r\n", 11, SHA2, &n, EVP_sha256(), NULL);
+    const char *to[] = { "a@nhs.net", "B@Gmail.com" }, *to2[] = { "b@gmail.com", "A@NHS.NET" };
+    const char *more[] = { "a@nhs.net", "b@gmail.com", "c@gmail.com" };
+    EVP_Digest("the body\r\n", 10, SHA_.msg, &n, EVP_sha256(), NULL);
+    EVP_Digest("the body!\r\n", 11, SHA2_.msg, &n, EVP_sha256(), NULL);
+    ss_token_envelope("t@school.example", to, 2, SHA_.env);
+    memcpy(SHA2_.env, SHA_.env, 32);
+    memcpy(ENV2_.msg, SHA_.msg, 32);
+    /* recipients in another order and case: the same envelope */
+    ss_token_envelope("T@School.Example", to2, 2, ENV2_.env);
+    assert_memory_equal(ENV2_.env, SHA_.env, 32);
+    ss_token_envelope("t@school.example", more, 3, ENV2_.env);
     return 0;
 }
 
@@ -39,8 +55,8 @@ static void roundtrip(void **state)
     (void)state;
     char tok[SS_TOKEN_MAX], ref[32] = "junk";
     make(tok);
-    assert_int_equal(strncmp(tok, "v1.SS-7KQ2-M9XD.1732352400.", 27), 0);
-    assert_int_equal(strlen(tok), 27 + 64 + 1 + 64);
+    assert_int_equal(strncmp(tok, "v2.SS-7KQ2-M9XD.1732352400.", 27), 0);
+    assert_int_equal(strlen(tok), TOKLEN);
     assert_int_equal(ss_token_check(KEY, sizeof KEY, tok, SHA, T0 + 60, 86400, ref), SS_TOK_OK);
     assert_string_equal(ref, "SS-7KQ2-M9XD");
     /* As a header value arrives: leading space, maybe a CRLF. */
@@ -69,13 +85,19 @@ static void forged(void **state)
         if (r == SS_TOK_OK)
             fail_msg("a token changed at %zu was accepted", i);
     }
-    /* A sender moving the hash field to their own message cannot re-sign. */
+    /* A sender moving the hash fields to their own message or envelope
+     * cannot re-sign. */
     char h2[65];
     for (int i = 0; i < 32; i++)
-        snprintf(h2 + 2 * i, 3, "%02x", SHA2[i]);
+        snprintf(h2 + 2 * i, 3, "%02x", SHA2->msg[i]);
     strcpy(bad, tok);
     memcpy(bad + 27, h2, 64);
     assert_int_equal(ss_token_check(KEY, sizeof KEY, bad, SHA2, T0, 86400, ref), SS_TOK_FORGED);
+    for (int i = 0; i < 32; i++)
+        snprintf(h2 + 2 * i, 3, "%02x", ENV2->env[i]);
+    strcpy(bad, tok);
+    memcpy(bad + 27 + 65, h2, 64);
+    assert_int_equal(ss_token_check(KEY, sizeof KEY, bad, ENV2, T0, 86400, ref), SS_TOK_FORGED);
     /* Upper-case hex, extra fields, truncation, junk, no key. */
     strcpy(bad, tok);
     for (char *p = bad + n - 64; *p; p++)
@@ -86,9 +108,12 @@ static void forged(void **state)
     assert_int_equal(ss_token_check(KEY, sizeof KEY, bad, SHA, T0, 86400, ref), SS_TOK_FORGED);
     snprintf(bad, sizeof bad, "%.*s", (int)n - 1, tok);
     assert_int_equal(ss_token_check(KEY, sizeof KEY, bad, SHA, T0, 86400, ref), SS_TOK_FORGED);
-    snprintf(bad, sizeof bad, "v2%s", tok + 2);
+    snprintf(bad, sizeof bad, "v1%s", tok + 2);
     assert_int_equal(ss_token_check(KEY, sizeof KEY, bad, SHA, T0, 86400, ref), SS_TOK_FORGED);
-    const char *junk[] = { "", "v1", "v1....", "v1.SS-A.1..", "released", "v1.ss-7kq2-m9xd.1.a.b" };
+    /* A v1 token (body only) is no longer taken. */
+    snprintf(bad, sizeof bad, "v1.SS-7KQ2-M9XD.1732352400.%.64s.%.64s", tok + 27, tok + 27 + 130);
+    assert_int_equal(ss_token_check(KEY, sizeof KEY, bad, SHA, T0, 86400, ref), SS_TOK_FORGED);
+    const char *junk[] = { "", "v2", "v2.....", "v2.SS-A.1...", "released", "v2.ss-7kq2-m9xd.1.a.b.c" };
     for (size_t i = 0; i < sizeof junk / sizeof *junk; i++)
         assert_int_equal(ss_token_check(KEY, sizeof KEY, junk[i], SHA, T0, 86400, ref), SS_TOK_FORGED);
     assert_int_equal(ss_token_check(KEY, sizeof KEY, NULL, SHA, T0, 86400, ref), SS_TOK_FORGED);
@@ -104,6 +129,9 @@ static void wrong_message_and_expiry(void **state)
     char tok[SS_TOKEN_MAX], ref[32];
     make(tok);
     assert_int_equal(ss_token_check(KEY, sizeof KEY, tok, SHA2, T0, 86400, ref), SS_TOK_WRONG_MESSAGE);
+    assert_int_equal(ss_token_check(KEY, sizeof KEY, tok, ENV2, T0, 86400, ref),
+                     SS_TOK_WRONG_ENVELOPE);
+    assert_string_equal(ref, "");
     assert_int_equal(ss_token_check(KEY, sizeof KEY, tok, SHA, T0 + 86400, 86400, ref), SS_TOK_OK);
     assert_int_equal(ss_token_check(KEY, sizeof KEY, tok, SHA, T0 + 86401, 86400, ref), SS_TOK_EXPIRED);
     assert_string_equal(ref, "");

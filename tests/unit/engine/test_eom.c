@@ -16,6 +16,7 @@
 
 #include "certs/token.h"
 #include "engine/eom.h"
+#include "extract/extract.h"
 #include "quarantine/quarantine.h"
 #include "quarantine/release.h"
 #include "store_fixture.h"
@@ -31,6 +32,7 @@ static const char SHARE[] =
     "Child protection conference on Monday. NHS number 943 476 5919.\r\n";
 
 typedef store_fixture fixture;
+
 
 static ss_state *load(fixture *f, const char *on_insecure)
 {
@@ -172,27 +174,55 @@ static void unrecordable_message_is_tempfailed(void **state)
     ss_eom_free(&o);
 }
 
+/* SHARE held on its way to PARENT, released by the DSL, and what the
+ * release command re-injects for it (token first) in *rel; the token's
+ * value in tok (free it). Returns the held message's reference. */
+typedef struct {
+    ss_eom_out held;
+    ss_buf rel;
+    char *tok;
+} released;
+
+static const char *hold_and_release(fixture *f, released *r)
+{
+    const char *to[] = { PARENT };
+    ss_eom_in in = message(SHARE, to, 1);
+    ss_eom_run(f->st, &in, &r->held);
+    assert_int_equal(r->held.r.v.action, SS_ACT_QUARANTINE);
+    const char *ref = r->held.r.v.reference;
+    char err[256];
+    assert_int_equal(ss_quarantine_set_state(f->store, ref, SS_QS_HELD, SS_QS_RELEASED, "dsl",
+                                             "parent is the carer", 0, NULL, 0, NULL, err,
+                                             sizeof err), SS_Q_OK);
+    r->rel = (ss_buf)SS_BUF_INIT;
+    assert_int_equal(ss_release_build(f->st->cfg->release_key, f->st->cfg->release_key_len,
+                                      ref, TEACHER, to, 1, SHARE, strlen(SHARE), time(NULL),
+                                      &r->rel), 0);
+    char **tok = NULL;
+    assert_int_equal(ss_header_values(r->rel.p, r->rel.len, SS_TOKEN_HEADER, 1, &tok), 1);
+    r->tok = tok[0];
+    free(tok);
+    return ref;
+}
+
+static void released_free(released *r)
+{
+    ss_eom_free(&r->held);
+    ss_buf_free(&r->rel);
+    free(r->tok);
+}
+
 /* Release: a token for the held body is honoured once; the DSL's decision
  * stands and is recorded; a second use is an ordinary message again. */
 static void release_token_is_honoured_once(void **state)
 {
     fixture *f = *state;
     reload(f, "quarantine");
+    released r;
+    const char *ref = hold_and_release(f, &r);
     const char *to[] = { PARENT };
-    ss_eom_in in = message(SHARE, to, 1);
-    ss_eom_out held;
-    ss_eom_run(f->st, &in, &held);
-    assert_int_equal(held.r.v.action, SS_ACT_QUARANTINE);
-    char err[256];
-    assert_int_equal(ss_quarantine_set_state(f->store, held.r.v.reference, SS_QS_HELD,
-                                             SS_QS_RELEASED, "dsl", "parent is the carer",
-                                             0, NULL, 0, NULL, err, sizeof err), SS_Q_OK);
-    unsigned char sha[32];
-    assert_int_equal(ss_release_body_sha256(SHARE, strlen(SHARE), sha), 0);
-    char tok[SS_TOKEN_MAX];
-    assert_int_equal(ss_token_make(f->st->cfg->release_key, f->st->cfg->release_key_len,
-                                   held.r.v.reference, sha, time(NULL), tok), 0);
-    char *tokens[] = { tok };
+    char *tokens[] = { r.tok };
+    ss_eom_in in = message(r.rel.p, to, 1);
     in.tokens = tokens;
     in.ntokens = 1;
 
@@ -202,7 +232,7 @@ static void release_token_is_honoured_once(void **state)
     assert_int_equal(dry.r.v.action, SS_ACT_ACCEPT);
     assert_string_equal(dry.r.v.rule, "ReleasedByDSL");
     assert_false(dry.recorded);
-    assert_int_equal(state_of(f, held.r.v.reference), SS_QS_RELEASED);
+    assert_int_equal(state_of(f, ref), SS_QS_RELEASED);
 
     ss_eom_out o;
     in.dry_run = 0;
@@ -211,7 +241,7 @@ static void release_token_is_honoured_once(void **state)
     assert_string_equal(o.r.v.rule, "ReleasedByDSL");
     assert_true(o.released);
     assert_true(o.recorded);
-    assert_int_equal(state_of(f, held.r.v.reference), SS_QS_DELIVERED);
+    assert_int_equal(state_of(f, ref), SS_QS_DELIVERED);
     assert_int_equal(records_with(f, "parent is the carer", NULL), 1);
 
     ss_eom_out again;                        /* used: held again, as any message */
@@ -221,7 +251,57 @@ static void release_token_is_honoured_once(void **state)
     ss_eom_free(&again);
     ss_eom_free(&o);
     ss_eom_free(&dry);
-    ss_eom_free(&held);
+    released_free(&r);
+}
+
+/* The security review's replay: a token lifted from a re-injected
+ * message, put on one with the same body but another Subject (a second
+ * NHS number in it), from another sender, to more recipients. None of
+ * them is honoured, and the genuine release still goes once after. */
+static void lifted_token_is_not_a_bearer_credential(void **state)
+{
+    fixture *f = *state;
+    reload(f, "quarantine");
+    released r;
+    const char *ref = hold_and_release(f, &r);
+    const char *to[] = { PARENT };
+    char *tokens[] = { r.tok };
+    const char *genuine = r.rel.p;
+
+    /* Another Subject, with a second identifier; the same body. */
+    ss_buf forged = SS_BUF_INIT;
+    ss_buf_printf(&forged, "%s: %s\r\nFrom: teacher@stmarys.sch.uk\r\nTo: x@y\r\n"
+                  "Subject: referral, NHS 401 023 2137\r\n\r\n%s", SS_TOKEN_HEADER, r.tok,
+                  strstr(SHARE, "\r\n\r\n") + 4);
+    const char *others[] = { PARENT, "second@gmail.com", "third@hotmail.com" };
+    struct { const char *msg; const char *from; const char **to; size_t nto; } tries[] = {
+        { forged.p, TEACHER, to, 1 },                  /* headers changed */
+        { genuine, "someone@stmarys.sch.uk", to, 1 },  /* another sender */
+        { genuine, TEACHER, others, 3 },               /* more recipients */
+    };
+    for (size_t i = 0; i < sizeof tries / sizeof *tries; i++) {
+        ss_eom_in x = message(tries[i].msg, tries[i].to, tries[i].nto);
+        x.txn.sender = tries[i].from;
+        x.tokens = tokens;
+        x.ntokens = 1;
+        ss_eom_out o;
+        ss_eom_run(f->st, &x, &o);
+        assert_false(o.released);
+        assert_int_not_equal(o.r.v.action, SS_ACT_ACCEPT);
+        assert_int_equal(state_of(f, ref), SS_QS_RELEASED);   /* not consumed */
+        ss_eom_free(&o);
+    }
+    ss_eom_in real = message(genuine, to, 1);
+    real.tokens = tokens;
+    real.ntokens = 1;
+    ss_eom_out o;
+    ss_eom_run(f->st, &real, &o);
+    assert_true(o.released);
+    assert_int_equal(o.r.v.action, SS_ACT_ACCEPT);
+    assert_int_equal(state_of(f, ref), SS_QS_DELIVERED);
+    ss_eom_free(&o);
+    ss_buf_free(&forged);
+    released_free(&r);
 }
 
 /* Dry run (explain): the same verdict, and nothing written anywhere. */
@@ -264,6 +344,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(unstorable_message_is_tempfailed_not_held, setup, teardown),
         cmocka_unit_test_setup_teardown(unrecordable_message_is_tempfailed, setup, teardown),
         cmocka_unit_test_setup_teardown(release_token_is_honoured_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(lifted_token_is_not_a_bearer_credential, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(dry_run_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(message_not_kept_is_tempfailed, setup, teardown),
     };
