@@ -10,6 +10,7 @@
 #include "socket.h"
 #include "engine/state.h"
 #include "engine/upkeep.h"
+#include "delivery/delivery.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -182,6 +183,13 @@ int main(int argc, char **argv)
     pthread_t t, u;
     pthread_create(&t, NULL, reload_thread, &usr1);
     pthread_create(&u, NULL, upkeep_thread, NULL);
+    int following = st->cfg->delivery_log != NULL;
+    if (following
+        && ss_delivery_start(st->cfg->delivery_log, st->cfg->state_dir, ss_state_audit_append,
+                             err, sizeof err) != 0) {
+        ss_log(SS_LOG_ERR, "%s: %s; no proof of delivery will be recorded", conf_path, err);
+        following = 0;
+    }
 
     ss_log(SS_LOG_NOTICE, "safeshare-milter %s starting on %s (register serial %llu)",
            PACKAGE_VERSION, st->cfg->socket, ss_register_serial(st->reg));
@@ -191,6 +199,8 @@ int main(int argc, char **argv)
     int rc = smfi_main();
     ss_log(SS_LOG_NOTICE, "safeshare-milter stopping");
     ss_outbox_drain(5);
+    if (following)
+        ss_delivery_save();
     if (st->cfg->pid_file)
         unlink(st->cfg->pid_file);
     return rc == MI_SUCCESS ? 0 : 1;

@@ -100,6 +100,7 @@ static const keydef keys[] = {
     { "RegisterMaxSize",     K_SIZE,   F(register_max_size), 0, 0 },
     { "OnRegisterStale",     K_STALE,  F(on_register_stale), 0, 0 },
     { "AdminAddress",        K_STR,    F(admin_address), 0, 0 },
+    { "DeliveryLog",         K_PATH,   F(delivery_log), 0, 0 },
 };
 #undef F
 #define NKEYS (sizeof keys / sizeof *keys)

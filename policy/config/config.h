@@ -62,6 +62,7 @@ typedef struct ss_config {
     size_t register_max_size;  /* bytes */
     int on_register_stale;     /* SS_STALE_INSECURE or an ss_action */
     char *admin_address;       /* told daily while the register is stale or failing */
+    char *delivery_log;        /* Postfix's log, followed for proof of delivery, or NULL */
     /* outcomes */
     ss_action on_insecure;
     ss_action on_insecure_uncertain;

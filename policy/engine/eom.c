@@ -6,6 +6,7 @@
 #include "audit/audit.h"
 #include "base/buf.h"
 #include "base/log.h"
+#include "delivery/delivery.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +124,10 @@ void ss_eom_run(const ss_state *st, const ss_eom_in *in, ss_eom_out *out)
     }
     out->recorded = 1;
     log_decision(q, r);
+    /* Passed to the MTA under this queue id: its delivery lines, when the
+     * daemon follows them (DeliveryLog), are recorded against the reference. */
+    if (r->v.action == SS_ACT_ACCEPT && in->txn.queue_id)
+        ss_delivery_expect(in->txn.queue_id, r->v.reference);
     if (unheld)
         internal_error(st->cfg, q, "the quarantine store could not keep the message", r);
     else if (r->v.action == SS_ACT_QUARANTINE)

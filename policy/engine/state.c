@@ -122,3 +122,11 @@ int ss_state_reload(const char *conf_path, char *err, size_t errlen)
     ss_state_install(s);
     return 0;
 }
+
+int ss_state_audit_append(const char *record, size_t len)
+{
+    ss_state *s = ss_state_get();
+    int rc = s && s->audit ? ss_audit_append(s->audit, record, len) : -1;
+    ss_state_put(s);
+    return rc;
+}

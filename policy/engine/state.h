@@ -35,4 +35,8 @@ void ss_state_put(ss_state *s);
 /* Load and install; on failure the old snapshot stays. 0 ok, -1 failed. */
 int ss_state_reload(const char *conf_path, char *err, size_t errlen);
 
+/* Append a record (an event about a message) to the current snapshot's
+ * audit trail: what the delivery follower (delivery/delivery.h) is given. */
+int ss_state_audit_append(const char *record, size_t len);
+
 #endif

@@ -14,6 +14,7 @@ Needs root (Postfix's master must start as root) and Python's stdlib only.
 """
 
 import calendar
+import io
 import json
 import os
 import pwd
@@ -22,6 +23,7 @@ import secrets
 import shutil
 import signal
 import smtplib
+import ssl
 import socket
 import socketserver
 import subprocess
@@ -170,6 +172,8 @@ class _SinkHandler(socketserver.StreamRequestHandler):
             verb = cmd[:4].upper()
             if verb == "EHLO":
                 self.reply("250-sink.lab")
+                for cap in self.capabilities():
+                    self.reply("250-" + cap)
                 self.reply("250 8BITMIME")
             elif verb == "HELO":
                 self.reply("250 sink.lab")
@@ -184,7 +188,7 @@ class _SinkHandler(socketserver.StreamRequestHandler):
                 data = self.read_data()
                 if data is None:
                     return
-                self.server.store(mail_from, rcpts, data)
+                self.server.store(mail_from, rcpts, data, self.tls_info())
                 self.reply("250 2.0.0 stored")
                 mail_from, rcpts = None, []
             elif verb == "RSET":
@@ -195,8 +199,18 @@ class _SinkHandler(socketserver.StreamRequestHandler):
             elif verb == "QUIT":
                 self.reply("221 2.0.0 bye")
                 return
-            else:
+            elif not self.other(verb):
                 self.reply("502 5.5.2 not here")
+
+    # What a TLS sink (TLSSink) adds: nothing here.
+    def capabilities(self):
+        return []
+
+    def other(self, verb):
+        return False
+
+    def tls_info(self):
+        return None
 
     def read_data(self):
         chunks = []
@@ -215,20 +229,22 @@ class Sink(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    handler = _SinkHandler
+
     def __init__(self, port, directory):
         self.directory = directory
         self.count = 0
         self.lock = threading.Lock()
-        super().__init__(("127.0.0.1", port), _SinkHandler)
+        super().__init__(("127.0.0.1", port), self.handler)
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
         self.thread.start()
 
-    def store(self, mail_from, rcpts, data):
+    def store(self, mail_from, rcpts, data, tls=None):
         with self.lock:
             self.count += 1
             base = os.path.join(self.directory, "%04d" % self.count)
         with open(base + ".json.tmp", "w") as f:
-            json.dump({"mail_from": mail_from, "rcpts": rcpts}, f)
+            json.dump({"mail_from": mail_from, "rcpts": rcpts, "tls": tls}, f)
         os.rename(base + ".json.tmp", base + ".json")
         with open(base + ".eml.tmp", "wb") as f:
             f.write(data)
@@ -237,6 +253,57 @@ class Sink(socketserver.ThreadingMixIn, socketserver.TCPServer):
     def close(self):
         self.shutdown()
         self.server_close()
+
+
+class _TLSSinkHandler(_SinkHandler):
+    """The sink with STARTTLS, presenting the certificate the server's
+    `presenting` names; a client that rejects it leaves nothing behind."""
+
+    def handle(self):
+        try:
+            super().handle()
+        except (ssl.SSLError, OSError):
+            pass                             # the client hung up mid-TLS: so be it
+
+    def capabilities(self):
+        return [] if getattr(self, "_tls", None) else ["STARTTLS"]
+
+    def other(self, verb):
+        if verb != "STAR" or getattr(self, "_tls", None):
+            return False
+        self.reply("220 2.0.0 ready to start TLS")
+        try:
+            conn = self.server.context().wrap_socket(self.connection, server_side=True)
+        except (ssl.SSLError, OSError):
+            self.rfile = io.BytesIO()        # the client gave up: end the session
+            return True
+        self.connection = self.request = conn
+        self.rfile = conn.makefile("rb")
+        self.wfile = conn.makefile("wb", buffering=0)
+        self._tls = {"version": conn.version(), "cipher": conn.cipher()[0]}
+        return True
+
+    def tls_info(self):
+        return getattr(self, "_tls", None)
+
+
+class TLSSink(Sink):
+    """A test MX on 127.0.0.1 that offers STARTTLS. certs maps a label to a
+    (cert, key) pair; `presenting` says which one it shows now."""
+
+    handler = _TLSSinkHandler
+
+    def __init__(self, port, directory, certs, presenting):
+        self.contexts = {}
+        for label, (cert, key) in certs.items():
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(cert, key)
+            self.contexts[label] = ctx
+        self.presenting = presenting
+        super().__init__(port, directory)
+
+    def context(self):
+        return self.contexts[self.presenting]
 
 
 # ---------------------------------------------------------------- the lab
@@ -249,6 +316,7 @@ class Lab:
     milter="down"     smtpd is configured for the milter but nothing listens,
                       which is what a crashed milter looks like to Postfix
     milter_conf       extra `Key value` lines appended to the generated config
+                      ("{maillog}" in them is the lab's Postfix log)
     postfix_main      {parameter: value} replacing or adding main.cf lines
     services          [(name, ["param=value", ...])]: more smtpd services, each
                       on its own port (self.ports[name]); "{milter}" in a value
@@ -257,10 +325,15 @@ class Lab:
     user              run the milter as this service user (UserID), created if
                       missing, owning the audit log, keys, state and quarantine
                       store, as a deployment would; None runs it as root
+    smtp_hosts        names Postfix's smtp client resolves to 127.0.0.1: it runs
+                      chrooted in the lab's queue directory with its own
+                      etc/hosts, so a register domain can have a test MX here
+                      (with relayhost empty and smtp_tcp_port the MX's port)
     """
 
     def __init__(self, milter=True, milter_conf="", register=None, keep=False,
-                 postfix_main=None, services=(), sasl_users=None, user=None):
+                 postfix_main=None, services=(), sasl_users=None, user=None,
+                 smtp_hosts=()):
         self.milter_mode = milter
         self.user = user
         self.milter_conf_extra = milter_conf
@@ -269,6 +342,7 @@ class Lab:
         self.postfix_main = dict(postfix_main or {})
         self.services = list(services)
         self.sasl_users = sasl_users
+        self.smtp_hosts = list(smtp_hosts)
         self.ports = {}
         self.sasl = None
         self.dir = None
@@ -352,7 +426,30 @@ class Lab:
             self.write_milter_config()
             self.start_milter()
         self.write_postfix_config()
+        self.write_smtp_hosts()
         self.start_postfix()
+
+    def write_smtp_hosts(self):
+        """The chrooted smtp client's own name service: files only."""
+        if not self.smtp_hosts:
+            return
+        etc = self.path("spool", "etc")
+        os.makedirs(etc, exist_ok=True)
+        with open(os.path.join(etc, "hosts"), "w") as f:
+            f.write("127.0.0.1 localhost %s\n" % " ".join(self.smtp_hosts))
+        with open(os.path.join(etc, "nsswitch.conf"), "w") as f:
+            f.write("hosts: files\n")
+
+    def flush(self):
+        """Ask Postfix to try its deferred mail again now (postqueue -f)."""
+        subprocess.run(["postqueue", "-c", self.postfix_conf, "-f"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+
+    def queued(self):
+        """Queue ids Postfix still holds (postqueue -j)."""
+        p = subprocess.run(["postqueue", "-c", self.postfix_conf, "-j"],
+                           capture_output=True, text=True, timeout=30)
+        return [json.loads(ln)["queue_id"] for ln in p.stdout.splitlines() if ln.strip()]
 
     # The milter's half of the lab: both MTAs' labs (smlab.py too) have these.
     MILTER_DIRS = (("log", 0o755), ("run", 0o755), ("sink", 0o755),
@@ -471,7 +568,7 @@ milter_content_timeout = 30s
             ("flush", "unix", "n", "-", "n", "1000?", "0", "flush"),
             ("proxymap", "unix", "-", "-", "n", "-", "-", "proxymap"),
             ("proxywrite", "unix", "-", "-", "n", "-", "1", "proxymap"),
-            ("smtp", "unix", "-", "-", "n", "-", "-", "smtp"),
+            ("smtp", "unix", "-", "-", "y" if self.smtp_hosts else "n", "-", "-", "smtp"),
             ("relay", "unix", "-", "-", "n", "-", "-", "smtp"),
             ("showq", "unix", "n", "-", "n", "-", "-", "showq"),
             ("error", "unix", "-", "-", "n", "-", "-", "error"),
@@ -479,6 +576,7 @@ milter_content_timeout = 30s
             ("discard", "unix", "-", "-", "n", "-", "-", "discard"),
             ("anvil", "unix", "-", "-", "n", "-", "1", "anvil"),
             ("scache", "unix", "-", "-", "n", "-", "1", "scache"),
+            ("tlsmgr", "unix", "-", "-", "n", "1000?", "1", "tlsmgr"),
             ("postlog", "unix-dgram", "n", "-", "n", "-", "1", "postlogd"),
         ]
         master = "".join("%-20s %-10s %-3s %-3s %-3s %-5s %-3s %s\n" % s
@@ -556,7 +654,7 @@ ExtractWorker   {worker_binary()}
         if getattr(self, "user", None):
             conf += "UserID          %s\n" % self.user
         with open(self.milter_config, "w") as f:
-            f.write(conf + self.milter_conf_extra)
+            f.write(conf + self.milter_conf_extra.replace("{maillog}", self.maillog))
 
     def default_register(self):
         check_register_fresh(LAB_REGISTER)
