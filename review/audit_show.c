@@ -1,23 +1,16 @@
 /* safesharectl audit show REF: one share's decision and what happened to
  * it afterwards, together: the DSL's review events and, with DeliveryLog,
  * Postfix's delivery of each recipient (relay, TLS version and cipher,
- * verified or not). Reads the whole trail, rotated and gzipped files too
- * (audit/lines.h), and parses each line of the reference with json-glib. */
-#include "audit/lines.h"
+ * verified or not). The trail is read with audit search's own walker
+ * (audit_rec.h), rotated and gzipped files too. */
 #include "audit_ctl.h"
-#include "base/buf.h"
+#include "audit_rec.h"
 
-#include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *str(JsonObject *o, const char *k)
-{
-    JsonNode *n = json_object_get_member(o, k);
-    return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING
-               ? json_node_get_string(n) : NULL;
-}
+#define str ss_rec_str
 
 static const char *or(const char *s, const char *dflt)
 {
@@ -80,47 +73,15 @@ static void other(JsonObject *o)
 }
 
 typedef struct {
+    const char *ref;
     GPtrArray *lines;          /* the raw records of the reference, in order */
-    int decisions, deliveries, events;
 } found;
 
-static void collect(const char *ref, const char *line, found *f)
+static int collect(const ss_rec *r, void *arg)
 {
-    if (!strstr(line, ref))
-        return;
-    JsonParser *p = json_parser_new();
-    if (json_parser_load_from_data(p, line, -1, NULL)
-        && JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p))) {
-        JsonObject *o = json_node_get_object(json_parser_get_root(p));
-        if (!g_strcmp0(str(o, "reference"), ref))
-            g_ptr_array_add(f->lines, g_strdup(line));
-    }
-    g_object_unref(p);
-}
-
-static int read_trail(const ss_config *c, char **given, size_t ngiven, const char *ref,
-                      found *f)
-{
-    char **files, err[512];
-    long n = ss_audit_ctl_files(c, given, ngiven, &files);
-    if (n < 0)
-        return -1;
-    ss_buf line = SS_BUF_INIT;
-    for (long i = 0; i < n; i++) {
-        ss_lines *l = ss_lines_open(files[i], err, sizeof err);
-        int term, rc = 0;
-        if (!l)
-            fprintf(stderr, "safesharectl: %s\n", err);
-        while (l && (rc = ss_lines_next(l, &line, &term, err, sizeof err)) == 1)
-            collect(ref, line.p ? line.p : "", f);
-        if (l && rc < 0)
-            fprintf(stderr, "safesharectl: %s: %s\n", files[i], err);
-        if (l)
-            ss_lines_close(l);
-        free(files[i]);
-    }
-    free(files);
-    ss_buf_free(&line);
+    found *f = arg;
+    if (!g_strcmp0(str(r->o, "reference"), f->ref))
+        g_ptr_array_add(f->lines, g_strndup(r->raw, r->rawlen));
     return 0;
 }
 
@@ -139,7 +100,7 @@ static void print(const char *ref, found *f)
             json_parser_load_from_data(p, g_ptr_array_index(f->lines, i), -1, NULL);
             JsonObject *o = json_node_get_object(json_parser_get_root(p));
             const char *ev = str(o, "event");
-            int kind = !ev ? 0 : !strcmp(ev, "delivery") ? 1 : 2;
+            int kind = ss_rec_is_decision(o) ? 0 : ev && !strcmp(ev, "delivery") ? 1 : 2;
             if (kind == pass) {
                 (pass == 0 ? decision : pass == 1 ? delivery : other)(o);
                 shown++;
@@ -172,14 +133,15 @@ int ss_audit_show_cmd(const char *conf, int argc, char **argv)
     }
     int rc = 2;
     ss_config *c = ref ? ss_ctl_config_audit(conf) : NULL;
-    found f = { .lines = g_ptr_array_new_with_free_func(g_free) };
-    char upper[32];
+    char upper[32], **files = NULL;
     snprintf(upper, sizeof upper, "%s", ref ? ref : "");
     for (char *p = upper; *p; p++)
         *p = g_ascii_toupper(*p);
+    found f = { .ref = upper, .lines = g_ptr_array_new_with_free_func(g_free) };
+    long n = c ? ss_audit_ctl_files(c, (char **)logs->pdata, logs->len, &files) : -1;
     if (!ref)
         fprintf(stderr, "usage: safesharectl audit show REFERENCE [--json] [--log FILE ...]\n");
-    else if (c && read_trail(c, (char **)logs->pdata, logs->len, upper, &f) == 0) {
+    else if (n >= 0 && ss_rec_walk(files, (size_t)n, collect, &f, NULL) == 0) {
         if (!f.lines->len) {
             fprintf(stderr, "safesharectl: no audit record has reference %s\n", upper);
             rc = 1;
@@ -191,6 +153,9 @@ int ss_audit_show_cmd(const char *conf, int argc, char **argv)
             rc = 0;
         }
     }
+    for (long i = 0; i < n; i++)
+        free(files[i]);
+    free(files);
     g_ptr_array_unref(f.lines);
     g_ptr_array_free(logs, TRUE);
     ss_config_free(c);
