@@ -8,7 +8,8 @@ PACKAGES="build-essential clang autoconf automake pkg-config
   zlib1g-dev libjson-glib-dev libargon2-dev libmicrohttpd-dev
   libclang-rt-14-dev
   chromium chromium-driver python3-selenium
-  postfix python3 man-db m4"
+  postfix python3 man-db m4
+  mandoc systemd"
 if [ "$(id -u)" != 0 ]; then
     echo "install-deps: run as root (it installs Debian packages)" >&2
     exit 2

@@ -114,6 +114,41 @@ const char *const *ss_config_keys(void)
     return (const char *const *)names;
 }
 
+/* One key's value as text, in the form the file takes; NULL when unset. */
+static const char *key_value(const ss_config *c, const keydef *k, char *buf, size_t n)
+{
+    const void *field = (const char *)c + k->off;
+    switch (k->k) {
+    case K_STR: case K_PATH: case K_SOCKET: case K_FACILITY: case K_SMTPURL:
+    case K_LISTEN: case K_WEBURL: case K_HEADER: case K_HTTPSURL:
+        return *(char *const *)field;
+    case K_STALE:
+        return *(const int *)field == SS_STALE_INSECURE ? "insecure"
+             : ss_action_name((ss_action)*(const int *)field);
+    case K_HOSTS:
+        return *(ss_hosts *const *)field ? ss_hosts_text(*(ss_hosts *const *)field) : NULL;
+    case K_ACTION:
+        return ss_action_name(*(const ss_action *)field);
+    case K_BOOL:
+        return *(const int *)field < 0 ? NULL : *(const int *)field ? "yes" : "no";
+    case K_MODE:
+        snprintf(buf, n, "%04o", (unsigned)*(const mode_t *)field);
+        return buf;
+    case K_SIZE: case K_COUNT: case K_SECONDS:
+        snprintf(buf, n, "%zu", *(const size_t *)field);
+        return buf;
+    }
+    return NULL;
+}
+
+const char *ss_config_value(const ss_config *c, const char *key, char *buf, size_t n)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (strcasecmp(keys[i].key, key) == 0)
+            return key_value(c, &keys[i], buf, n);
+    return NULL;
+}
+
 ss_config *ss_config_new(void)
 {
     ss_config *c = ss_xcalloc(1, sizeof *c);

@@ -130,6 +130,11 @@ int ss_config_audit_gid(const ss_config *c, gid_t *gid, char *err, size_t errlen
  * ReviewTrustedProxies. 0, or -1 with err naming the file and key. */
 int ss_config_check_review(const ss_config *c, char *err, size_t errlen);
 
+/* KEY's value in c as the file would write it ("0660", "52428800",
+ * "quarantine", "127.0.0.0/8, ::1"), in buf when it must be formatted;
+ * NULL for an unset key or an unknown one. */
+const char *ss_config_value(const ss_config *c, const char *key, char *buf, size_t n);
+
 /* The documented key list, for `-n -v` style output and the man page test. */
 const char *const *ss_config_keys(void);
 

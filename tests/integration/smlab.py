@@ -47,7 +47,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FETCH_SCRIPT = os.path.join(HERE, "fetch-sendmail.sh")
 # The snippet INSTALL tells admins to use; the lab uses it as it is, with
 # only the socket path changed, so the documented flags are the tested ones.
-MC_SNIPPET = os.path.join(SRCDIR, "contrib", "sendmail", "safeshare.m4")
+# It is made from safeshare.m4.in with the installed socket path, so read
+# the built one.
+MC_SNIPPET = os.path.join(os.environ.get("SS_BUILDDIR") or SRCDIR, "contrib", "sendmail",
+                          "safeshare.m4")
 DEFAULT_SENDMAIL_DIR = "/var/cache/safeshare-lab/sendmail"
 LAB_HOSTNAME = "mx.lab.invalid"
 
