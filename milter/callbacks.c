@@ -223,6 +223,8 @@ static sfsistat apply(SMFICTX *ctx, const char *q, const msgctx *m, const ss_eom
     case SS_ACT_ACCEPT:
         if (o->released)
             strip_tokens(ctx, q, m);
+        if (r->subject)                 /* RemovePurposeTag */
+            ss_mta_change_header(ctx, q, "Subject", 1, r->subject);
         if (o->recorded)
             ss_mta_add_header(ctx, q, "X-Safeshare-Ref", r->v.reference);
         return SMFIS_CONTINUE;

@@ -50,12 +50,18 @@ int ss_mta_add_header(SMFICTX *ctx, const char *qid, const char *name, const cha
     return 0;
 }
 
-int ss_mta_del_header(SMFICTX *ctx, const char *qid, const char *name, int index)
+int ss_mta_change_header(SMFICTX *ctx, const char *qid, const char *name, int index,
+                         const char *value)
 {
-    if (smfi_chgheader(ctx, (char *)name, index, NULL) != MI_SUCCESS) {
+    if (smfi_chgheader(ctx, (char *)name, index, (char *)value) != MI_SUCCESS) {
         ss_log(SS_LOG_ERR, "%s: smfi_chgheader %s[%d] failed", qid ? qid : "NOQUEUE", name,
                index);
         return -1;
     }
     return 0;
+}
+
+int ss_mta_del_header(SMFICTX *ctx, const char *qid, const char *name, int index)
+{
+    return ss_mta_change_header(ctx, qid, name, index, NULL);
 }

@@ -15,5 +15,8 @@ int ss_mta_reply(SMFICTX *ctx, const char *qid, const char *rcode, const char *x
 int ss_mta_add_header(SMFICTX *ctx, const char *qid, const char *name, const char *value);
 /* Remove the index'th (1-based) header called name. 0 or -1 (logged). */
 int ss_mta_del_header(SMFICTX *ctx, const char *qid, const char *name, int index);
+/* Replace the index'th (from 1) header called name with value. 0 or -1 (logged). */
+int ss_mta_change_header(SMFICTX *ctx, const char *qid, const char *name, int index,
+                         const char *value);
 
 #endif

@@ -41,6 +41,8 @@ static void print_json(const ss_result *r)
     ss_buf_json_or_null(&b, r->v.reference);
     ss_buf_adds(&b, ", \"rule\": ");
     ss_buf_json_or_null(&b, r->v.rule);
+    ss_buf_adds(&b, ", \"purpose\": ");
+    ss_buf_json_or_null(&b, r->purpose);
     ss_buf_adds(&b, ", \"findings\": [");
     for (size_t i = 0; i < r->f.n; i++) {
         const ss_finding *g = &r->f.v[i];
@@ -95,6 +97,8 @@ static void print_text(const ss_result *r)
 {
     printf("decision:  %s (%s)\nreference: %s\n", ss_action_name(r->v.action), r->v.rule,
            r->v.reference);
+    if (r->purpose)
+        printf("purpose:   %s\n", r->purpose);
     for (size_t i = 0; i < r->nparties; i++) {
         const ss_party *p = &r->parties[i];
         printf("%-10s %s: %s\n", p->is_sender ? "sender:" : "recipient:", p->address, p->m.why);

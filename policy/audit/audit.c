@@ -50,6 +50,8 @@ static void party_json(ss_buf *b, const ss_party *p)
     kv(b, "address", p->address, 0);
     ss_buf_printf(b, ",\"secure\":%s", p->m.secure ? "true" : "false");
     kv(b, "entry", p->m.entry[0] ? p->m.entry : NULL, 1);
+    kv(b, "org", p->m.org[0] ? p->m.org : NULL, 1);
+    kv(b, "basis", p->m.basis[0] ? p->m.basis : NULL, 1);
     kv(b, "why", p->m.why, 1);
     ss_buf_addc(b, '}');
 }
@@ -88,6 +90,23 @@ static void unscanned_json(ss_buf *b, const ss_extract *x)
     ss_buf_addc(b, ']');
 }
 
+/* What the sender said the share is for, and, for a released message,
+ * the held one it was and the DSL's decision: what the guidance asks a
+ * record of a share to say, beside what and with whom. */
+static void purpose_json(ss_buf *b, const ss_audit_in *in)
+{
+    ss_buf_printf(b, ",\"child_data\":%s", in->verdict->why & SS_WHY_CHILD_DATA ? "true" : "false");
+    kv(b, "purpose", in->purpose, 1);
+    kv(b, "purpose_from", in->purpose ? in->purpose_from : NULL, 1);
+    if (!in->released_from)
+        return;
+    ss_buf_adds(b, ",\"released\":{");
+    kv(b, "reference", in->released_from, 0);
+    kv(b, "by", in->released_by, 1);
+    kv(b, "reason", in->released_reason, 1);
+    ss_buf_addc(b, '}');
+}
+
 char *ss_audit_record(const ss_audit_in *in)
 {
     ss_buf b = SS_BUF_INIT;
@@ -116,6 +135,7 @@ char *ss_audit_record(const ss_audit_in *in)
     ss_buf_addc(&b, ']');
     findings_json(&b, in);
     unscanned_json(&b, in->extract);
+    purpose_json(&b, in);
     kv(&b, "action", ss_action_name(v->action), 1);
     kv(&b, "rule", v->rule, 1);
     ss_buf_adds(&b, ",\"reasons\":[");

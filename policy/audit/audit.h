@@ -47,6 +47,11 @@ typedef struct {
     unsigned long long register_serial;
     const unsigned char *key;
     size_t keylen;
+    const char *purpose;       /* the sender's stated purpose, masked, or NULL */
+    const char *purpose_from;  /* "header" or "subject" */
+    const char *released_from; /* a release: the held message's reference, */
+    const char *released_by;   /* who released it and why (masked); */
+    const char *released_reason;   /* NULL when it was not a release */
 } ss_audit_in;
 
 /* Build the JSON line (malloc'd, no newline). */

@@ -48,6 +48,8 @@ static const keydef keys[] = {
     { "AuditLog",            K_PATH,   F(audit_log), 1, 0 },
     { "AuditKey",            K_PATH,   F(audit_key_path), 1, 0 },
     { "AuditGroup",          K_STR,    F(audit_group), 0, 0 },
+    { "RequirePurpose",      K_BOOL,   F(require_purpose), 0, 0 },
+    { "RemovePurposeTag",    K_BOOL,   F(remove_purpose_tag), 0, 0 },
     { "QuarantineDir",       K_PATH,   F(quarantine_dir), 0, 0 },
     { "QuarantineKey",       K_PATH,   F(quarantine_key_path), 0, 0 },
     { "ReleaseKey",          K_PATH,   F(release_key_path), 0, 0 },

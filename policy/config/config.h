@@ -36,6 +36,8 @@ typedef struct ss_config {
     unsigned char audit_key[256];
     size_t audit_key_len;
     char *audit_group;         /* may read the trail and AuditKey, or NULL */
+    int require_purpose;       /* refuse a share of child data that states no purpose */
+    int remove_purpose_tag;    /* deliver the subject without its [share: ...] tag */
     char *quarantine_dir;
     char *quarantine_key_path; /* optional: encrypt held mail at rest */
     unsigned char quarantine_key[256];

@@ -127,9 +127,16 @@ void ss_decide(const ss_config *c, const ss_findings *f, const ss_party *parties
     else if (uncertain(f))
         v->why |= SS_WHY_UNCERTAIN;
 
-    /* Secure to secure: the share is allowed whatever it holds, and recorded. */
-    if (!(v->why & SS_WHY_INSECURE))
+    /* Secure to secure: the share is allowed whatever it holds, and
+     * recorded; with RequirePurpose, once the sender says why. */
+    if (!(v->why & SS_WHY_INSECURE)) {
+        if (c->require_purpose && (v->why & SS_WHY_CHILD_DATA) && !(x && x->purpose_from)) {
+            v->why |= SS_WHY_NO_PURPOSE;
+            choose(v, SS_ACT_REJECT, "RequirePurpose");
+            add_reason(v, "no purpose stated for a share of child data: RequirePurpose reject");
+        }
         return;
+    }
     /* A stale register says nothing about the recipients: with
      * OnRegisterStale set to an action, that action stands for whatever
      * would have needed a secure recipient. */

@@ -24,6 +24,7 @@ typedef struct {
 #define SS_WHY_OVERSIZE     0x10u  /* too big to scan */
 #define SS_WHY_NOT_SCANNED  0x20u  /* parts skipped by design (recorded only) */
 #define SS_WHY_STALE        0x40u  /* the register is out of date: nobody is secure */
+#define SS_WHY_NO_PURPOSE   0x80u  /* child data, secure, no purpose stated (RequirePurpose) */
 
 typedef struct {
     ss_action action;

@@ -151,6 +151,24 @@ static void stale_reply(ss_reply *r, const ss_config *c, const ss_verdict *v)
     ask_dsl(r, c, "If you are unsure what to do, ask", ".");
 }
 
+/* RequirePurpose: a secure share of child data that does not say why.
+ * Nothing is wrong with where it is going; the sender only has to add a
+ * few words, and is shown exactly how. */
+static void purpose_reply(ss_reply *r, const ss_config *c, const ss_findings *f,
+                          const ss_extract *x)
+{
+    line(r, "Your message has not been sent yet. It contains information that identifies a child, and it is going to a secure address, which is right.");
+    line(r, "Before it goes, please say why you are sharing it: the purpose is kept with the record of this share.");
+    line(r, "Add it to the subject in square brackets, for example:");
+    line(r, "  [share: section 47 enquiry]");
+    line(r, "  [share: referral to early help]");
+    line(r, "and send the message again.%s", c->remove_purpose_tag
+         ? " The recipient will not see the brackets: they are taken out of the subject before it is delivered." : "");
+    line(r, "What we found (we never repeat the information itself):");
+    what_found(r, f, x);
+    ask_dsl(r, c, "If you are unsure what to write, ask", ".");
+}
+
 void ss_reply_build(const ss_config *c, const ss_verdict *v, const ss_findings *f,
                     const ss_extract *x, const ss_party *p, size_t np, ss_reply *r)
 {
@@ -163,7 +181,9 @@ void ss_reply_build(const ss_config *c, const ss_verdict *v, const ss_findings *
         line(r, "Your email program will try again; if this keeps happening, tell your IT team and quote %s.", v->reference);
         return;
     }
-    if (v->why & SS_WHY_STALE)
+    if (v->why & SS_WHY_NO_PURPOSE)
+        purpose_reply(r, c, f, x);
+    else if (v->why & SS_WHY_STALE)
         stale_reply(r, c, v);
     else if (v->why & (SS_WHY_CHILD_DATA | SS_WHY_UNCERTAIN))
         insecure_reply(r, c, v, f, x, p, np);

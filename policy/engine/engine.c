@@ -1,4 +1,5 @@
 #include "engine.h"
+#include "purpose.h"
 #include "base/buf.h"
 
 #include <stdio.h>
@@ -85,6 +86,8 @@ static void finish(const ss_config *c, const ss_register *r, const ss_txn *t,
     check_parties(r, t, today, out);
     ss_reference_new(out->v.reference);
     ss_decide(c, &out->f, out->parties, out->nparties, &out->x, t->oversize, &out->v);
+    out->purpose = ss_engine_purpose(&out->x, &out->f);
+    out->subject = ss_engine_untagged_subject(c, &out->x);
     ss_reply_build(c, &out->v, &out->f, &out->x, out->parties, out->nparties, &out->reply);
     ss_engine_rerecord(c, r, t, out);
 }
@@ -100,6 +103,9 @@ void ss_engine_rerecord(const ss_config *c, const ss_register *r, const ss_txn *
         .nparties = out->nparties, .findings = &out->f, .extract = &out->x,
         .verdict = &out->v, .register_serial = r ? ss_register_serial(r) : 0,
         .key = c->audit_key, .keylen = c->audit_key_len,
+        .purpose = out->purpose, .purpose_from = out->purpose ? out->x.purpose_from : NULL,
+        .released_from = out->released_from, .released_by = out->released_by,
+        .released_reason = out->released_reason,
     };
     free(out->record);
     out->record = ss_audit_record(&in);
@@ -174,5 +180,10 @@ void ss_result_free(ss_result *res)
     ss_verdict_free(&res->v);
     ss_reply_free(&res->reply);
     free(res->record);
+    free(res->purpose);
+    free(res->subject);
+    free(res->released_from);
+    free(res->released_by);
+    free(res->released_reason);
     memset(res, 0, sizeof *res);
 }

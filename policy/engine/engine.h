@@ -32,6 +32,11 @@ typedef struct {
     ss_verdict v;
     ss_reply reply;
     char *record;                /* the audit JSON line */
+    char *purpose;               /* the sender's stated purpose, masked, or NULL */
+    char *subject;               /* RemovePurposeTag: the Subject to deliver, or NULL */
+    char *released_from;         /* ReleasedByDSL: the held message's reference, */
+    char *released_by;           /* the reviewer and their (masked) reason; */
+    char *released_reason;       /* NULL otherwise */
 } ss_result;
 
 /* Run the whole policy over a message held in memory or in a file (fd at

@@ -64,6 +64,9 @@ static int honour_release(const ss_state *st, const ss_eom_in *in, ss_result *r)
                   rel.ref, rel.by ? rel.by : "a reviewer", rel.reason ? rel.reason : "",
                   ss_action_name(r->v.action), r->v.rule);
     ss_verdict_override(&r->v, SS_ACT_ACCEPT, "ReleasedByDSL", why.p);
+    r->released_from = ss_xstrdup(rel.ref);
+    r->released_by = rel.by ? ss_xstrdup(rel.by) : NULL;
+    r->released_reason = rel.reason ? ss_xstrdup(rel.reason) : NULL;
     ss_engine_rerecord(st->cfg, st->reg, &in->txn, r);
     ss_log(SS_LOG_NOTICE, "%s: ref=%s release of %s by %s honoured", q, r->v.reference,
            rel.ref, rel.by ? rel.by : "a reviewer");

@@ -89,6 +89,7 @@ void ss_extract_free(ss_extract *x)
     free(x->skipped);
     free(x->message_id);
     free(x->subject);
+    free(x->subject_untagged);
     memset(x, 0, sizeof *x);
 }
 
@@ -559,6 +560,10 @@ static int extract_stream(GMimeStream *stream, const ss_extract_limits *lim,
             g_free(v);
         }
         ssx_read_message(&w, msg, "", 0);
+        char *purpose = ssx_purpose_header(msg);
+        if (purpose)
+            ssx_add_segment(out, purpose, strlen(purpose), ss_xstrdup(SSX_PURPOSE_HEADER));
+        ssx_read_purpose(out);
         rc = 0;
     }
     if (msg)

@@ -58,6 +58,13 @@ typedef struct {
     size_t nattach, attachcap;
     char *message_id;     /* without <>, or NULL */
     char *subject;        /* decoded, or NULL (for the practitioner's reply) */
+    /* The purpose of the share, as the sender stated it (purpose.c): in
+     * an X-Share-Purpose header, else a "[share: ...]" tag in the
+     * subject. Only where it is, never a copy: it is recorded masked. */
+    const char *purpose_from;  /* "header", "subject", or NULL: none */
+    size_t purpose_seg, purpose_off, purpose_len;  /* its bytes in segs[] */
+    char *subject_untagged;    /* the Subject header value to deliver with the
+                                  tag removed (encoded), or NULL: no tag */
 } ss_extract;
 
 /* Parse a whole RFC 5322 message (headers + body, CRLF or LF).

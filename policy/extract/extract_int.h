@@ -50,6 +50,21 @@ void ssx_read_message(ssx_walker *w, GMimeMessage *msg, const char *prefix,
 long ssx_ms_left(const ssx_walker *w);
 #define SSX_WHY_SLOW "the message took too long to check"
 
+/* ---- purpose.c ---------------------------------------------------------- */
+
+/* The top-level message's X-Share-Purpose header, decoded and trimmed
+ * (malloc'd), or NULL: the caller adds it as the segment
+ * SSX_PURPOSE_HEADER, so it is scanned like the subject. */
+#define SSX_PURPOSE_HEADER "the X-Share-Purpose header"
+char *ssx_purpose_header(GMimeMessage *msg);
+
+/* Where the sender states the purpose of the share, once the segments are
+ * read: the SSX_PURPOSE_HEADER segment, else the subject's "[share: TEXT]"
+ * tag ("share" in any case, spaces around it and its colon, TEXT not
+ * empty and without brackets or line breaks). Fills x->purpose_*, and
+ * x->subject_untagged when the subject has a tag. */
+void ssx_read_purpose(ss_extract *x);
+
 /* ---- extract_msg.c ------------------------------------------------------ */
 
 /* A leaf part that holds a whole message (message/rfc822 with a name, a

@@ -1057,6 +1057,7 @@ void ss_register_check(const ss_register *r, const char *address,
     }
     copy(m->entry, sizeof m->entry, e->pattern);
     copy(m->org, sizeof m->org, e->v[A_ORG]);
+    copy(m->basis, sizeof m->basis, e->v[A_BASIS]);
     copy(m->alt, sizeof m->alt, e->v[A_ALT]);
     copy(m->until, sizeof m->until, e->v[A_UNTIL]);
     if (e->exclusion)

@@ -49,6 +49,7 @@ typedef struct {
     char domain[256];      /* normalised A-label domain, or "" if unparseable */
     char entry[256];       /* the pattern that decided, e.g. "*.exampleshire.gov.uk", or "" */
     char org[128];         /* org= of the entry, or "" */
+    char basis[32];        /* basis= of the entry (dcb1596, nhsmail, ...), or "" */
     char alt[256];         /* alt= secure domain to suggest, or "" */
     char until[16];        /* until= of the entry, YYYY-MM-DD, or "" */
     char why[256];         /* for people: "on the secure-domain register (NHSmail)",

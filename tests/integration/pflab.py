@@ -329,12 +329,14 @@ class Lab:
                       chrooted in the lab's queue directory with its own
                       etc/hosts, so a register domain can have a test MX here
                       (with relayhost empty and smtp_tcp_port the MX's port)
+    on_insecure       the OnInsecure action (reject, or quarantine to hold)
     """
 
     def __init__(self, milter=True, milter_conf="", register=None, keep=False,
                  postfix_main=None, services=(), sasl_users=None, user=None,
-                 smtp_hosts=()):
+                 smtp_hosts=(), on_insecure="reject"):
         self.milter_mode = milter
+        self.on_insecure = on_insecure
         self.user = user
         self.milter_conf_extra = milter_conf
         self.register_path = register
@@ -648,7 +650,7 @@ ReleaseSubmitURL smtp://127.0.0.1:{self.smtpd_port}
 DSLName         {DSL_NAME}
 DSLContact      {DSL_CONTACT}
 SecurePortalURL {PORTAL_URL}
-OnInsecure      reject
+OnInsecure      {self.on_insecure}
 ExtractWorker   {worker_binary()}
 """
         if getattr(self, "user", None):

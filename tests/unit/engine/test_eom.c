@@ -243,6 +243,8 @@ static void release_token_is_honoured_once(void **state)
     assert_true(o.recorded);
     assert_int_equal(state_of(f, ref), SS_QS_DELIVERED);
     assert_int_equal(records_with(f, "parent is the carer", NULL), 1);
+    assert_non_null(strstr(o.r.record, "\"released\":{\"reference\":\""));
+    assert_non_null(strstr(o.r.record, "\"by\":\"dsl\",\"reason\":\"parent is the carer\"}"));
 
     ss_eom_out again;                        /* used: held again, as any message */
     ss_eom_run(f->st, &in, &again);
