@@ -85,6 +85,13 @@ static void note(JsonObject *o, ss_buf *b)
         if (ss_rec_str(rel, "reason"))
             ss_buf_printf(b, ": %s", ss_rec_str(rel, "reason"));
     }
+    JsonObject *tls = ss_rec_obj(o, "tls");
+    if (ss_rec_str(o, "status")) {           /* a delivery (policy/delivery) */
+        sep(b, "; ");
+        ss_buf_printf(b, "%s via %s, %s", ss_rec_str(o, "status"), ss_rec_str(o, "relay") ?
+                      ss_rec_str(o, "relay") : "?", !tls ? "no TLS logged"
+                      : ss_rec_bool(tls, "verified") == 1 ? "TLS verified" : "TLS not verified");
+    }
     static const char *const keys[] = { "purpose", "reason", "detail" };
     for (size_t i = 0; i < 3; i++) {
         const char *v = ss_rec_str(o, keys[i]);

@@ -22,6 +22,8 @@ static int any_party(JsonObject *o, const char *want, int sender, int recipients
 {
     if (sender && pred(want, ss_rec_str(ss_rec_obj(o, "sender"), "address")))
         return 1;
+    if (recipients && pred(want, ss_rec_str(o, "recipient")))      /* a delivery */
+        return 1;
     JsonArray *a = recipients ? ss_rec_arr(o, "recipients") : NULL;
     for (guint i = 0; a && i < json_array_get_length(a); i++) {
         JsonNode *n = json_array_get_element(a, i);
