@@ -3,8 +3,8 @@
 # clang), unit tests,
 # the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
 # the accuracy targets over the labelled corpus, every fuzz target for 60 s,
-# and the integration tests against a real Postfix and a real Sendmail on
-# loopback (root).
+# the integration tests against a real Postfix and a real Sendmail on
+# loopback (root), and a smoke run of make bench-e2e (root).
 # Ends with one line: "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -89,6 +89,19 @@ if [ "$(id -u)" = 0 ]; then
     rm -f "$top/_build/test-suite.log"
     make -s -C "$top/_build" check-integration >"$top/_build/check-integration.out" 2>&1 || true
     count "$top/_build" "integration tests (real Postfix and Sendmail)"
+    # make bench-e2e, smoke only (a few messages of each kind, no targets):
+    # the benchmark's three private Postfix instances still come up and it
+    # still prints its table (doc/performance.md has the real figures).
+    echo "== bench-e2e smoke (private Postfix x3, no thresholds)"
+    if make -s -C "$top/_build" bench-e2e BENCH_E2E_FLAGS=--smoke \
+            >"$top/_build/bench-e2e.out" 2>&1 &&
+            grep -q '^| text 5 KB |' "$top/_build/bench-e2e.out"; then
+        passed=$((passed + 1))
+        grep -E '^(machine|\| )' "$top/_build/bench-e2e.out"
+    else
+        failed=$((failed + 1))
+        tail -30 "$top/_build/bench-e2e.out"
+    fi
 else
     echo "run-tests: not root: the integration tests need root to run Postfix" >&2
     failed=$((failed + 1))

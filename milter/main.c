@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "base/privs.h"
 #include "notify/outbox.h"
+#include "readers.h"
 #include "socket.h"
 #include "engine/state.h"
 #include "engine/upkeep.h"
@@ -137,6 +138,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         return 1;
     }
+    if (check && ss_readers_check(st->cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        ss_state_put(st);
+        return 1;
+    }
     if (check) {
         if (st->register_refused)
             printf("%s: register %s refused: %s\n%s: the milter would start on the last "
@@ -156,7 +162,10 @@ int main(int argc, char **argv)
     ss_text_init();
     /* Before any thread: notices and nothing else use libcurl here. */
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    /* The readers' manager is started here: root (it gives readers their
+     * own user and network namespace) and no thread yet (it is spawned). */
     if (smfi_register(ss_filter) != MI_SUCCESS || open_socket(st->cfg, err, sizeof err) != 0
+        || ss_readers_create(st->cfg, err, sizeof err) != 0
         || ss_become_user(st->cfg->user, err, sizeof err) != 0) {
         fprintf(stderr, "safeshare-milter: %s\n", err);
         ss_log(SS_LOG_ERR, "not starting: %s", err);
@@ -176,10 +185,24 @@ int main(int argc, char **argv)
     }
     write_pid(st->cfg->pid_file);
 
+    /* Every thread started here inherits this mask, so the signals that
+     * stop libmilter (HUP, TERM, INT) reach its own signal thread, and
+     * SIGUSR1 reaches ours, never a thread that would die of them. */
     static sigset_t usr1;
+    sigset_t quiet;
     sigemptyset(&usr1);
     sigaddset(&usr1, SIGUSR1);
-    pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+    sigemptyset(&quiet);
+    sigaddset(&quiet, SIGHUP);
+    sigaddset(&quiet, SIGTERM);
+    sigaddset(&quiet, SIGINT);
+    sigaddset(&quiet, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &quiet, NULL);
+    if (ss_readers_start(err, sizeof err) != 0) {
+        fprintf(stderr, "safeshare-milter: %s\n", err);
+        ss_log(SS_LOG_ERR, "not starting: %s", err);
+        return 1;
+    }
     pthread_t t, u;
     pthread_create(&t, NULL, reload_thread, &usr1);
     pthread_create(&u, NULL, upkeep_thread, NULL);
@@ -197,6 +220,9 @@ int main(int argc, char **argv)
         ss_log(SS_LOG_WARNING, "NotifyFrom is not set: nobody will be told when a message "
                "is held (see NOTICES in safeshare.conf(5))");
     int rc = smfi_main();
+    /* The readers stop with us: safeshare-readerd sees its socket close when
+     * this process exits and kills every reader (each also dies with it).
+     * Connection threads may still be reading, so the pool is not freed. */
     ss_log(SS_LOG_NOTICE, "safeshare-milter stopping");
     ss_outbox_drain(5);
     if (following)

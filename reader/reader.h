@@ -113,10 +113,12 @@ void ssx_emit(ssx_out *o, const char *sub, const char *child, ss_buf *text);
 
 /* ---- containment (reader/worker.c, in libsafeshare) -------------------- */
 
-/* Read an attachment: plain text in-process, everything else in a
- * safeshare-extract worker at `worker` (NULL: $SAFESHARE_EXTRACT, else the
- * installed path). A worker that crashes, is killed, times out or breaks
- * the protocol makes the attachment unreadable, with a plain reason.
+/* Read an attachment: plain text in-process, everything else by a reader
+ * of the pool given to ssx_use_pool, or, when there is none, by a
+ * safeshare-extract started for it at `worker` (NULL: $SAFESHARE_EXTRACT,
+ * else the installed path). A reader that crashes, is killed, times out,
+ * breaks the protocol or says it failed makes the attachment unreadable,
+ * with a plain reason.
  * Unknown binary formats are reported skipped without starting a worker.
  * o->total on entry is what the message's earlier attachments used; on
  * return it includes this one. lim->wall_ms, when set, bounds the worker
@@ -125,7 +127,16 @@ void ssx_scan(const unsigned char *data, size_t len, const char *name,
               const char *ctype, const char *charset,
               const ss_attach_limits *lim, const char *worker, ssx_out *o);
 
-/* The worker's side of the protocol (reader/worker.c): an ssx_out that
+/* The reader program ssx_scan starts: worker, else $SAFESHARE_EXTRACT,
+ * else the installed one. */
+const char *ssx_worker_path(const char *worker);
+
+/* The pool ssx_scan uses from now on (reader/pool.h; NULL: none). Set
+ * once, before the threads that scan start (the milter does). */
+typedef struct ss_pool ss_pool;
+void ssx_use_pool(ss_pool *p);
+
+/* The reader's side of the protocol (reader/frames.c): an ssx_out that
  * frames each record onto fd. */
 void ssx_frame_out(ssx_out *o, int *fd);
 void ssx_frame_total(int fd, size_t total);

@@ -1,22 +1,21 @@
 /* Reading an attachment without trusting its parser.
  *
  * The milter is multi-threaded (libmilter: a thread per connection), so a
- * parser never runs in a fork() of it: the worker is a fresh program,
- * started with posix_spawn, that sets its own rlimits before it reads a
- * byte. The attachment goes in on stdin (a memfd, so a large file cannot
- * deadlock against the output pipe); framed records come back on stdout:
- *
- *   'T' u32 sublen, sub, u32 len, text          a text segment
- *   'S' u32 sublen, sub, u32 whylen, why, u8 unreadable
- *   'U' u32 len, decimal                         decompressed bytes in all,
- *                                               the message's earlier
- *                                               attachments included
- *   'E' u8 failed                               end of output
- *
- * (u32 big-endian.) Anything else — a crash, a kill, a hang past the wall
- * clock, output with no 'E' or a bad frame — makes the attachment
- * unreadable, and the caller carries on. */
+ * parser never runs in a fork() of it. With a reader pool (reader/pool.h,
+ * what the milter runs) the attachment goes to a warm, sandboxed reader;
+ * without one (safesharectl, tests) a fresh safeshare-extract is started
+ * with posix_spawn for each attachment and sets its own rlimits before it
+ * reads a byte: the attachment on stdin (a memfd, so a large file cannot
+ * deadlock against the output pipe), framed records back on stdout
+ * (reader/frames.c). Either way, anything but a well-formed answer — a
+ * crash, a kill, a hang past the wall clock, a bad frame, a sandbox
+ * breach, a reader that says it failed — makes the attachment unreadable,
+ * and the caller carries on. */
 #include "reader.h"
+#include "frames.h"
+#include "pool.h"
+#include "spawn.h"
+#include "base/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,156 +41,19 @@
 #define WHY_BAD "the attachment could not be read safely (the reader gave a bad answer)"
 #define WHY_START "the attachment could not be read safely (the reader could not be started)"
 #define WHY_MSG_SLOW "the message took too long to check"
+#define WHY_BUSY "the attachment could not be read in time (every attachment reader was busy)"
+#define WHY_NO_POOL "the attachment could not be read safely (the attachment readers are not running)"
 
-/* ---- the worker's side: framing ---------------------------------------- */
+static ss_pool *pool;
 
-static void put_u32(ss_buf *b, size_t n)
+void ssx_use_pool(ss_pool *p)
 {
-    unsigned char u[4] = { (unsigned char)(n >> 24), (unsigned char)(n >> 16),
-                           (unsigned char)(n >> 8), (unsigned char)n };
-    ss_buf_add(b, u, 4);
-}
-
-static void put_str(ss_buf *b, const char *s, size_t n)
-{
-    put_u32(b, n);
-    ss_buf_add(b, s, n);
-}
-
-static void frame_text(ssx_out *o, const char *sub, const char *utf8, size_t len)
-{
-    ss_buf b = SS_BUF_INIT;
-    ss_buf_addc(&b, 'T');
-    put_str(&b, sub, strlen(sub));
-    put_str(&b, utf8, len);
-    ss_write_all(*(int *)o->ctx, b.p, b.len);
-    ss_buf_free(&b);
-}
-
-static void frame_skip(ssx_out *o, const char *sub, const char *why, int unreadable)
-{
-    ss_buf b = SS_BUF_INIT;
-    ss_buf_addc(&b, 'S');
-    put_str(&b, sub, strlen(sub));
-    put_str(&b, why, strlen(why));
-    ss_buf_addc(&b, unreadable ? 1 : 0);
-    ss_write_all(*(int *)o->ctx, b.p, b.len);
-    ss_buf_free(&b);
-}
-
-void ssx_frame_out(ssx_out *o, int *fd)
-{
-    memset(o, 0, sizeof *o);
-    o->text = frame_text;
-    o->skip = frame_skip;
-    o->ctx = fd;
-}
-
-void ssx_frame_total(int fd, size_t total)
-{
-    char num[24];
-    int n = snprintf(num, sizeof num, "%zu", total);
-    ss_buf b = SS_BUF_INIT;
-    ss_buf_addc(&b, 'U');
-    put_str(&b, num, (size_t)n);
-    ss_write_all(fd, b.p, b.len);
-    ss_buf_free(&b);
-}
-
-void ssx_frame_end(int fd, int rc)
-{
-    char end[2] = { 'E', rc < 0 ? 1 : 0 };
-    ss_write_all(fd, end, 2);
-}
-
-/* ---- the parent's side: reading frames --------------------------------- */
-
-typedef struct {
-    const unsigned char *p, *end;
-} cursor;
-
-static int get_str(cursor *c, const char **s, size_t *n)
-{
-    if (c->end - c->p < 4)
-        return -1;
-    size_t len = (size_t)c->p[0] << 24 | (size_t)c->p[1] << 16 |
-                 (size_t)c->p[2] << 8 | c->p[3];
-    c->p += 4;
-    if ((size_t)(c->end - c->p) < len)
-        return -1;
-    *s = (const char *)c->p;
-    *n = len;
-    c->p += len;
-    return 0;
-}
-
-/* The worker's count of decompressed bytes. It may only grow: a count
- * below what came before is a bad frame. */
-static int take_total(cursor *c, size_t *total)
-{
-    const char *s;
-    size_t n, v = 0;
-    if (get_str(c, &s, &n) < 0 || n == 0 || n > 20)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9' || v > (SIZE_MAX - 9) / 10)
-            return -1;
-        v = v * 10 + (size_t)(s[i] - '0');
-    }
-    if (v < *total)
-        return -1;
-    *total = v;
-    return 0;
-}
-
-/* One frame to o; 1 at the end frame, 0 for more, -1 on a bad frame.
- * *told is set when the worker reported its byte count. */
-static int deliver(cursor *c, ssx_out *o, int *told)
-{
-    const char *sub, *s;
-    size_t sublen, n;
-    char type = (char)*c->p++;
-    if (type == 'E')
-        return c->p < c->end ? 1 : -1;
-    if (type == 'U') {
-        *told = 1;
-        return take_total(c, &o->total);
-    }
-    if ((type != 'T' && type != 'S') || get_str(c, &sub, &sublen) < 0 ||
-        sublen > 4096 || get_str(c, &s, &n) < 0)
-        return -1;
-    char *subz = ss_xstrndup(sub, sublen);
-    if (type == 'T') {
-        o->text(o, subz, s, n);
-    } else if (c->p < c->end && n < 1024) {
-        char *why = ss_xstrndup(s, n);
-        o->skip(o, subz, why, *c->p++ != 0);
-        free(why);
-    } else {
-        free(subz);
-        return -1;
-    }
-    free(subz);
-    return 0;
-}
-
-/* All frames; 0 when the worker said it was done, -1 otherwise. */
-static int deliver_all(const ss_buf *b, ssx_out *o, int *told)
-{
-    if (b->len == 0)                  /* no output at all, not even 'E' */
-        return -1;
-    cursor c = { (const unsigned char *)b->p, (const unsigned char *)b->p + b->len };
-    while (c.p < c.end) {
-        int r = deliver(&c, o, told);
-        if (r != 0)
-            return r > 0 ? 0 : -1;
-    }
-    return -1;
+    pool = p;
 }
 
 /* ---- the parent's side: running the worker ----------------------------- */
 
-static const char *worker_path(const char *worker)
+const char *ssx_worker_path(const char *worker)
 {
     const char *env = getenv("SAFESHARE_EXTRACT");
     if (worker && *worker)
@@ -216,23 +78,13 @@ static int input_fd(const unsigned char *data, size_t len)
 static pid_t spawn(const char *path, char *const argv[], int in, int out)
 {
     posix_spawn_file_actions_t fa;
-    posix_spawnattr_t at;
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, in, 0);
     posix_spawn_file_actions_adddup2(&fa, out, 1);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    posix_spawnattr_init(&at);
-    posix_spawnattr_setsigmask(&at, &none);
-    posix_spawnattr_setsigdefault(&at, &all);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    char *const envp[] = { NULL };
     pid_t pid;
-    int rc = posix_spawn(&pid, path, &fa, &at, argv, envp);
+    int rc = ssx_spawn(&pid, path, argv, &fa);
     posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&at);
     return rc == 0 ? pid : -1;
 }
 
@@ -243,8 +95,9 @@ static long ms_since(const struct timespec *t0)
     return (t.tv_sec - t0->tv_sec) * 1000L + (t.tv_nsec - t0->tv_nsec) / 1000000L;
 }
 
-/* Output until EOF; -1 on the wall clock, -2 when it is too large. */
-static int collect(int fd, long wall_ms, size_t cap, ss_buf *b)
+/* The answer, frame by frame, until EOF; -1 on the wall clock, -2 on a
+ * bad answer. */
+static int collect(int fd, long wall_ms, ssx_frames *f)
 {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -264,9 +117,8 @@ static int collect(int fd, long wall_ms, size_t cap, ss_buf *b)
             continue;
         if (n <= 0)
             return 0;
-        if (b->len + (size_t)n > cap)
+        if (ssx_frames_feed(f, chunk, (size_t)n) < 0)
             return -2;
-        ss_buf_add(b, chunk, (size_t)n);
     }
 }
 
@@ -330,25 +182,81 @@ static const char *run_worker(const unsigned char *data, size_t len,
         close(out[0]);
         return access(path, X_OK) == 0 ? WHY_START : WHY_MISSING;
     }
-    ss_buf b = SS_BUF_INIT;
     int by_message;
     long wall = wall_clock(lim, &by_message);
-    int r = collect(out[0], wall, 2 * (lim->max_total_bytes + len) + (1u << 20), &b);
+    ssx_frames f;
+    ssx_frames_init(&f, o, 2 * (lim->max_total_bytes + len) + (1u << 20));
+    int r = collect(out[0], wall, &f);
     close(out[0]);
     if (r < 0)
         kill(pid, SIGKILL);
     const char *why = exit_reason(pid, r == -1);
-    if (why && r == -1 && by_message)
-        why = WHY_MSG_SLOW;
-    if (!why && r == -2)
+    if (r == -2 || (!why && !f.ended))   /* killed for its answer, or no 'E' */
         why = WHY_BAD;
-    size_t before = o->total;
-    int told = 0;
-    int ok = deliver_all(&b, o, &told);  /* what it read before a failure counts */
-    if (!told)                        /* it never said: count what went in */
-        o->total = before + len;
-    ss_buf_free(&b);
-    return why ? why : ok < 0 ? WHY_BAD : NULL;
+    else if (why && r == -1 && by_message)
+        why = WHY_MSG_SLOW;
+    ssx_frames_finish(&f, len);       /* what it read before a failure counts */
+    return why;
+}
+
+/* The pool's verdict on a job, as the reason a person reads. */
+static const char *pool_reason(const ss_pool_result *r, int by_message)
+{
+    switch (r->status) {
+    case SS_POOL_OK:
+    case SS_POOL_UNREADABLE:
+        return r->why;                /* NULL, or "larger than the readers accept" */
+    case SS_POOL_TIMEOUT:
+    case SS_POOL_CPU:
+        return by_message ? WHY_MSG_SLOW : WHY_SLOW;
+    case SS_POOL_CRASHED:
+    case SS_POOL_SANDBOX:
+        return WHY_CRASHED;
+    case SS_POOL_BAD:
+        return WHY_BAD;
+    case SS_POOL_BUSY:
+        return WHY_BUSY;
+    default:
+        return WHY_NO_POOL;
+    }
+}
+
+/* A failed job is logged (without the attachment's name: it may name a
+ * child). A sandbox kill is a warning: a parser was exploited, or a
+ * library update needs a system call the filter does not allow. */
+static void log_failure(const ss_pool_result *r)
+{
+    if (r->status == SS_POOL_OK || r->status == SS_POOL_UNREADABLE)
+        return;
+    if (r->status == SS_POOL_SANDBOX)
+        ss_log(SS_LOG_WARNING, "attachment reader %d was killed by its seccomp filter; it "
+               "has been replaced (see safeshare-milter(8), SANDBOX)", (int)r->reader);
+    else
+        ss_log(SS_LOG_NOTICE, "attachment reader %d: %s (%s); replaced",
+               (int)r->reader, ss_pool_status_name(r->status), r->why ? r->why : "");
+}
+
+static const char *run_pooled(const unsigned char *data, size_t len, const char *name,
+                              const char *ctype, const ss_attach_limits *lim, ssx_out *o)
+{
+    int by_message;
+    long wall = wall_clock(lim, &by_message);
+    ss_pool_job job = {
+        .data = data, .len = len, .fd = -1, .name = name, .ctype = ctype,
+        .lim = { lim->max_archive_bytes, lim->max_total_bytes, lim->max_archive_depth,
+                 lim->max_entries, lim->max_seconds ? lim->max_seconds : 1, o->total },
+        .wall_ms = wall,
+    };
+    /* Waiting for a free reader counts against the message's clock
+     * (MaxScanTime); without one, against this reader's own. */
+    long deadline = lim->wall_ms ? (long)lim->wall_ms : wall;
+    ssx_frames f;
+    ssx_frames_init(&f, o, 2 * (lim->max_total_bytes + len) + (1u << 20));
+    ss_pool_result r;
+    ss_pool_submit(pool, &job, deadline, &f, &r);
+    ssx_frames_finish(&f, len);
+    log_failure(&r);
+    return pool_reason(&r, by_message);
 }
 
 static void not_read(const unsigned char *data, size_t len, const char *ctype,
@@ -393,7 +301,8 @@ void ssx_scan(const unsigned char *data, size_t len, const char *name,
     }
     if (over_total(lim, o, 1))        /* nothing left for a reader */
         return;
-    const char *why = run_worker(data, len, name, ctype, lim, worker_path(worker), o);
+    const char *why = pool ? run_pooled(data, len, name, ctype, lim, o)
+                           : run_worker(data, len, name, ctype, lim, ssx_worker_path(worker), o);
     if (why)
         o->skip(o, "", why, 1);
 }

@@ -1,65 +1,43 @@
-/* safeshare-extract: reads one attachment from stdin and writes its text
- * as framed records on stdout (reader/worker.c describes the frames).
+/* safeshare-extract: reads attachments and writes their text as framed
+ * records on stdout (reader/frames.c describes the frames). Two modes:
  *
  *   safeshare-extract ARCHIVE_BYTES TOTAL_BYTES DEPTH ENTRIES SECONDS MEMORY USED NAME TYPE
+ *       One attachment on stdin (safesharectl, and the milter when it
+ *       runs no pool). USED is what the message's earlier attachments
+ *       already decompressed: TOTAL_BYTES bounds the message, not one
+ *       attachment. Before reading any input it closes every inherited
+ *       descriptor but 0-2 and limits itself: address space, CPU seconds,
+ *       no files written, no core dumps, few descriptors. A hostile file
+ *       can then crash or stall this process and nothing else.
  *
- * USED is what the message's earlier attachments already decompressed:
- * TOTAL_BYTES bounds the message, not one attachment.
- *
- * Started only by the milter or safesharectl. Before reading any input it
- * closes every inherited descriptor but 0-2 and limits itself: address
- * space, CPU seconds, no files written, no core dumps, few descriptors. A
- * hostile file can then crash or stall this process and nothing else. */
+ *   safeshare-extract --pool MEMORY LIFETIME_CPU MAX_INPUT [--no-seccomp]
+ *       A warm reader of the pool, started by safeshare-readerd: many
+ *       attachments, one after another, under a seccomp filter
+ *       (reader/serve.c). --no-seccomp is for tests and profiling only. */
 #include "reader.h"
+#include "sandbox.h"
+#include "serve.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SS_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SS_ASAN 1
-#endif
-#endif
-
-static int limit(int what, rlim_t soft, rlim_t hard)
-{
-    struct rlimit r = { soft, hard };
-    return setrlimit(what, &r);
-}
-
-static int contain(const ss_attach_limits *lim)
-{
-    for (int fd = 3; fd < 1024; fd++)   /* close_range needs glibc 2.34 */
-        close(fd);
-    rlim_t cpu = lim->max_seconds ? lim->max_seconds : 1;
-    int bad = limit(RLIMIT_CPU, cpu, cpu + 1) | limit(RLIMIT_FSIZE, 0, 0) |
-              limit(RLIMIT_CORE, 0, 0) | limit(RLIMIT_NOFILE, 16, 16);
-#ifndef SS_ASAN         /* AddressSanitizer reserves terabytes of shadow */
-    bad |= limit(RLIMIT_AS, lim->max_memory, lim->max_memory);
-#endif
-    return bad ? -1 : 0;
-}
-
-static int number(const char *s, size_t *out)
+static int number(const char *s, uint64_t *out)
 {
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
     if (errno || end == s || *end || *s == '-')
         return -1;
-    *out = (size_t)v;
+    *out = v;
     return 0;
 }
 
 static int parse_args(int argc, char **argv, ss_attach_limits *lim, size_t *used)
 {
-    size_t v[7];
+    uint64_t v[7];
     if (argc != 10)
         return -1;
     for (int i = 0; i < 7; i++)
@@ -94,16 +72,33 @@ static unsigned char *read_all(int fd, size_t max, size_t *len)
     return (unsigned char *)ss_buf_steal(&b);
 }
 
+/* --pool MEMORY LIFETIME_CPU MAX_INPUT [--no-seccomp]; -1 if it is not. */
+static int pool_mode(int argc, char **argv)
+{
+    uint64_t v[3];
+    if (argc < 5 || argc > 6 || strcmp(argv[1], "--pool") != 0 || number(argv[2], &v[0]) ||
+        number(argv[3], &v[1]) || number(argv[4], &v[2]) ||
+        (argc == 6 && strcmp(argv[5], "--no-seccomp") != 0))
+        return -1;
+    return ssx_serve(v[0], v[1], v[2], argc == 5);
+}
+
 int main(int argc, char **argv)
 {
     ss_attach_limits lim;
     size_t used;
+    if (argc > 1 && !strcmp(argv[1], "--pool")) {
+        int rc = pool_mode(argc, argv);
+        if (rc >= 0)
+            return rc;
+    }
     if (parse_args(argc, argv, &lim, &used) < 0) {
         fprintf(stderr, "usage: safeshare-extract ARCHIVE_BYTES TOTAL_BYTES "
-                "DEPTH ENTRIES SECONDS MEMORY USED NAME TYPE < attachment\n");
+                "DEPTH ENTRIES SECONDS MEMORY USED NAME TYPE < attachment\n"
+                "       safeshare-extract --pool MEMORY LIFETIME_CPU MAX_INPUT\n");
         return 2;
     }
-    if (contain(&lim) < 0)
+    if (ss_contain(lim.max_memory, lim.max_seconds) < 0)
         return 3;                  /* never parse without the limits */
     size_t len = 0;
     unsigned char *data = read_all(0, lim.max_memory, &len);

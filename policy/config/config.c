@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,9 @@ static const keydef keys[] = {
     { "MaxScanTime",         K_COUNT,  F(max_scan_time), 0, 0 },
     { "WorkerMemoryMax",     K_SIZE,   F(worker_memory_max), 0, 0 },
     { "ExtractWorker",       K_PATH,   F(extract_worker), 0, 0 },
+    { "ReaderPool",          K_COUNT,  F(reader_pool), 0, 0 },
+    { "ReaderMaxJobs",       K_COUNT,  F(reader_max_jobs), 0, 0 },
+    { "ReaderUser",          K_STR,    F(reader_user), 0, 0 },
     { "NHSTestRange",        K_BOOL,   F(nhs_test_range), 0, 0 },
     { "CHIMod10",            K_BOOL,   F(chi_mod10), 0, 0 },
     { "SiteName",            K_STR,    F(site_name), 0, 0 },
@@ -185,6 +189,8 @@ ss_config *ss_config_new(void)
     c->max_scan_seconds = 10;
     c->max_scan_time = 60;
     c->worker_memory_max = 512u * 1024 * 1024;
+    c->reader_max_jobs = 200;
+    c->reader_user = ss_xstrdup("safeshare-reader");
     c->nhs_test_range = 1;
     c->chi_mod10 = 1;
     c->dsl_name = ss_xstrdup("your Designated Safeguarding Lead");
@@ -564,7 +570,7 @@ int ss_config_check_review(const ss_config *c, char *err, size_t errlen)
 }
 
 static int parse_line(ss_config *c, const char *name, unsigned lineno, char *line,
-                      unsigned char *seen, char *err, size_t errlen)
+                      unsigned *seen, char *err, size_t errlen)
 {
     char tmp[256];
     char *hash = strchr(line, '#');
@@ -586,7 +592,7 @@ static int parse_line(ss_config *c, const char *name, unsigned lineno, char *lin
             snprintf(err, errlen, "%s:%u: %s: set twice", name, lineno, keys[i].key);
             return -1;
         }
-        seen[i] = 1;
+        seen[i] = lineno;
         if (!*v) {
             snprintf(err, errlen, "%s:%u: %s: missing value", name, lineno, keys[i].key);
             return -1;
@@ -616,11 +622,56 @@ static int resolve_register_trust(ss_config *c, const char *name, char *err, siz
     return 0;
 }
 
+static size_t key_index(const char *key)
+{
+    size_t i = 0;
+    while (i < NKEYS && strcmp(keys[i].key, key) != 0)
+        i++;
+    return i;
+}
+
+/* The uid a user name stands for; -1 when there is no such user. */
+static long uid_of(const char *user)
+{
+    struct passwd pw, *res = NULL;
+    char buf[1024];
+    if (getpwnam_r(user, &pw, buf, sizeof buf, &res) != 0 || !res)
+        return -1;
+    return (long)res->pw_uid;
+}
+
+/* The attachment readers' user (reader/pool.h) is the whole point of
+ * their sandbox: a parser an attachment breaks into must not hold the
+ * milter's keys, store or audit log, nor be root. */
+static int check_readers(const ss_config *c, const char *name, const unsigned *seen,
+                         char *err, size_t errlen)
+{
+    size_t ru = key_index("ReaderUser"), pool = key_index("ReaderPool");
+    const char *key = seen[ru] || !c->user ? "ReaderUser" : "UserID";
+    unsigned line = seen[ru] ? seen[ru] : seen[key_index("UserID")];
+    long uid = uid_of(c->reader_user);
+    if (c->reader_pool > 63) {
+        snprintf(err, errlen, "%s:%u: ReaderPool: at most 63 readers", name, seen[pool]);
+        return -1;
+    }
+    if (!strcmp(c->reader_user, "root") || uid == 0) {
+        snprintf(err, errlen, "%s:%u: ReaderUser: must not be root", name, seen[ru]);
+        return -1;
+    }
+    if (c->user && (!strcmp(c->user, c->reader_user) || (uid >= 0 && uid == uid_of(c->user)))) {
+        snprintf(err, errlen, "%s:%u: %s: ReaderUser (%s) must not be UserID: an attachment "
+                 "that broke into a reader could then read the milter's keys and store",
+                 name, line, key, c->reader_user);
+        return -1;
+    }
+    return 0;
+}
+
 ss_config *ss_config_parse(const char *name, const char *text, char *err, size_t errlen)
 {
     ss_config *c = ss_config_new();
     c->path = ss_xstrdup(name);
-    unsigned char seen[NKEYS] = { 0 };
+    unsigned seen[NKEYS] = { 0 };      /* the line each key was set on */
     unsigned lineno = 0;
     const char *p = text;
     while (*p) {
@@ -640,7 +691,8 @@ ss_config *ss_config_parse(const char *name, const char *text, char *err, size_t
             goto fail;
         }
     }
-    if (resolve_register_trust(c, name, err, errlen) != 0)
+    if (resolve_register_trust(c, name, err, errlen) != 0 ||
+        check_readers(c, name, seen, err, errlen) != 0)
         goto fail;
     return c;
 fail:

@@ -83,6 +83,9 @@ typedef struct ss_config {
     size_t max_scan_time;      /* wall-clock seconds to read one message */
     size_t worker_memory_max;  /* address space per attachment worker */
     char *extract_worker;      /* safeshare-extract path, or NULL: installed */
+    size_t reader_pool;        /* warm readers kept; 0: one per CPU */
+    size_t reader_max_jobs;    /* attachments a reader reads before it is replaced */
+    char *reader_user;         /* the readers' own user (never UserID, never root) */
     /* detection switches */
     int nhs_test_range;
     int chi_mod10;

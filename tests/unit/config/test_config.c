@@ -100,6 +100,34 @@ static void errors_name_file_line_key(void **state)
     expect_error(MIN "ReleaseKey rel.key\n", "safeshare.conf:5: ReleaseKey: expected an absolute path");
 }
 
+/* The attachment readers' user: never the milter's own, never root. */
+static void reader_keys(void **state)
+{
+    char err[256];
+    ss_config *c = ss_config_parse("x.conf", MIN, err, sizeof err);
+    assert_non_null(c);
+    assert_int_equal(c->reader_pool, 0);            /* one reader per CPU */
+    assert_int_equal(c->reader_max_jobs, 200);
+    assert_string_equal(c->reader_user, "safeshare-reader");
+    ss_config_free(c);
+    c = ss_config_parse("x.conf", MIN "ReaderPool 4\nReaderMaxJobs 50\nReaderUser ssread\n",
+                        err, sizeof err);
+    assert_non_null(c);
+    assert_int_equal(c->reader_pool, 4);
+    assert_int_equal(c->reader_max_jobs, 50);
+    assert_string_equal(c->reader_user, "ssread");
+    ss_config_free(c);
+    expect_error(MIN "UserID safeshare\nReaderUser safeshare\n",
+                 "safeshare.conf:6: ReaderUser: ReaderUser (safeshare) must not be UserID");
+    expect_error(MIN "ReaderUser safeshare-reader\n# x\nUserID safeshare-reader\n",
+                 "safeshare.conf:5: ReaderUser: ReaderUser (safeshare-reader) must not be UserID");
+    expect_error(MIN "UserID safeshare-reader\n",
+                 "safeshare.conf:5: UserID: ReaderUser (safeshare-reader) must not be UserID");
+    expect_error(MIN "ReaderUser root\n", "safeshare.conf:5: ReaderUser: must not be root");
+    expect_error(MIN "\nReaderPool 64\n", "safeshare.conf:6: ReaderPool: at most 63 readers");
+    expect_error(MIN "ReaderMaxJobs 0\n", "safeshare.conf:5: ReaderMaxJobs: expected a positive");
+}
+
 static void insecure_may_never_be_accept(void **state)
 {
     expect_error(MIN "OnInsecure accept\n", "safeshare.conf:5: OnInsecure: expected one of: reject, tempfail, quarantine (not \"accept\")");
@@ -208,6 +236,7 @@ int main(void)
         cmocka_unit_test(every_key_parses),
         cmocka_unit_test(errors_name_file_line_key),
         cmocka_unit_test(insecure_may_never_be_accept),
+        cmocka_unit_test(reader_keys),
         cmocka_unit_test(required_keys),
         cmocka_unit_test(audit_key_file_checked),
         cmocka_unit_test(every_key_is_in_the_man_page),

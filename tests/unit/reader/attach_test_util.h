@@ -19,7 +19,7 @@ typedef struct {
     size_t nskip;
 } collected;
 
-static void col_text(ssx_out *o, const char *sub, const char *utf8, size_t len)
+static inline void col_text(ssx_out *o, const char *sub, const char *utf8, size_t len)
 {
     collected *c = o->ctx;
     if (c->ntext == 64)
@@ -29,7 +29,7 @@ static void col_text(ssx_out *o, const char *sub, const char *utf8, size_t len)
     c->ntext++;
 }
 
-static void col_skip(ssx_out *o, const char *sub, const char *why, int unreadable)
+static inline void col_skip(ssx_out *o, const char *sub, const char *why, int unreadable)
 {
     collected *c = o->ctx;
     if (c->nskip == 64)
@@ -40,7 +40,7 @@ static void col_skip(ssx_out *o, const char *sub, const char *why, int unreadabl
     c->nskip++;
 }
 
-static void col_init(ssx_out *o, collected *c)
+static inline void col_init(ssx_out *o, collected *c)
 {
     memset(c, 0, sizeof *c);
     memset(o, 0, sizeof *o);
@@ -49,7 +49,7 @@ static void col_init(ssx_out *o, collected *c)
     o->ctx = c;
 }
 
-static void col_free(collected *c)
+static inline void col_free(collected *c)
 {
     for (size_t i = 0; i < c->ntext; i++) {
         free(c->sub[i]);
@@ -61,7 +61,7 @@ static void col_free(collected *c)
     }
 }
 
-static const char *col_seg(const collected *c, const char *sub)
+static inline const char *col_seg(const collected *c, const char *sub)
 {
     for (size_t i = 0; i < c->ntext; i++)
         if (strcmp(c->sub[i], sub) == 0)
@@ -72,7 +72,7 @@ static const char *col_seg(const collected *c, const char *sub)
     return NULL;
 }
 
-static unsigned char *fixture(const char *name, size_t *len)
+static inline unsigned char *fixture(const char *name, size_t *len)
 {
     const char *dir = getenv("SS_TESTDATA");
     char path[1024];

@@ -12,15 +12,9 @@
 
 #include "attach_test_util.h"
 
-/* The worker leaves RLIMIT_AS alone under AddressSanitizer (gcc and clang
- * say so differently), so the memory test is only meaningful without it. */
-#if defined(__SANITIZE_ADDRESS__)
-#define SS_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SS_ASAN 1
-#endif
-#endif
+/* The worker leaves RLIMIT_AS alone under AddressSanitizer (SS_ASAN), so
+ * the memory test is only meaningful without it. */
+#include "reader/sandbox.h"
 
 static char real[1024], fake[1024];
 
