@@ -15,9 +15,10 @@
 #include "base/buf.h"
 #include "config/config.h"
 
-/* Keys whose default depends on another key, so a commented example can
- * show only one case: RegisterRequireSignature is yes with anchors. */
-static const char *const depends[] = { "RegisterRequireSignature", NULL };
+/* Keys whose default depends on another key or on the machine, so a
+ * commented example can show only one case: RegisterRequireSignature is
+ * yes with anchors; ReaderPool is the number of CPUs. */
+static const char *const depends[] = { "RegisterRequireSignature", "ReaderPool", NULL };
 
 static char *read_sample(void)
 {
