@@ -1,4 +1,5 @@
 #include "qmeta.h"
+#include "quarantine_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,10 +85,13 @@ static char *string(const char **pp)
             continue;
         }
         const char *esc = "\"\\/bfnrt", *val = "\"\\/\b\f\n\r\t", *k = strchr(esc, *++p);
-        unsigned cp;
+        unsigned cp = 0;
+        /* exactly four hex digits (a NUL is not one: nothing is read past
+         * the string), for an ASCII character: addresses are ASCII */
+        int u = *p == 'u' && ss_qrec_hex4(p + 1, &cp) == 0 && cp > 0 && cp < 0x80;
         if (*p && k) {
             ss_buf_addc(&b, val[k - esc]);
-        } else if (*p == 'u' && sscanf(p + 1, "%4x", &cp) == 1 && cp > 0 && cp < 0x80) {
+        } else if (u) {
             ss_buf_addc(&b, (char)cp);
             p += 4;
         } else {

@@ -93,7 +93,7 @@ static int lit(jrd *j, char c)
     return 0;
 }
 
-static int hex4(const char *p, unsigned *v)
+int ss_qrec_hex4(const char *p, unsigned *v)
 {
     *v = 0;
     for (int i = 0; i < 4; i++) {
@@ -129,11 +129,11 @@ static void utf8(ss_buf *b, unsigned cp)
 static int uescape(jrd *j, ss_buf *out)
 {
     unsigned cp, lo;
-    if (j->end - j->p < 4 || hex4(j->p, &cp) != 0 || cp == 0)
+    if (j->end - j->p < 4 || ss_qrec_hex4(j->p, &cp) != 0 || cp == 0)
         return -1;
     j->p += 4;
     if (cp >= 0xD800 && cp < 0xDC00 && j->end - j->p >= 6 && j->p[0] == '\\' &&
-        j->p[1] == 'u' && hex4(j->p + 2, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
+        j->p[1] == 'u' && ss_qrec_hex4(j->p + 2, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
         cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
         j->p += 6;
     } else if (cp >= 0xD800 && cp < 0xE000) {

@@ -15,6 +15,9 @@ void ss_qrec_build(ss_buf *b, const ss_qentry *e);
 int ss_qrec_parse(const char *s, size_t n, ss_qentry *e);
 /* 1 when s is exactly one JSON object (whitespace around allowed). */
 int ss_qrec_is_object(const char *s);
+/* Exactly four hex digits at p into *v: 0, or -1 when any of them is not
+ * one (a NUL included, so nothing past a string's end is read). */
+int ss_qrec_hex4(const char *p, unsigned *v);
 /* RFC 3339 UTC, seconds. */
 void ss_qrec_time(time_t t, char out[32]);
 

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "quarantine/qmeta.h"
 #include "quarantine/quarantine.h"
 
 static const unsigned char KEY[32] = "0123456789abcdef0123456789abcdef";
@@ -697,6 +698,31 @@ static void strings_survive_the_record(void **state)
     ss_qentry_free(&e);
 }
 
+/* The envelope kept with a held message is read back for a release.
+ * Found by the security review: "\\u" took up to four hex digits and then
+ * stepped four bytes whatever it read, past the end of the string. Exactly
+ * four hex digits, or the envelope is unreadable. */
+static void envelope_escapes_need_four_hex_digits(void **state)
+{
+    (void)state;
+    ss_qenvelope env;
+    assert_int_equal(ss_qmeta_envelope("{\"envelope\":{\"from\":\"\\u0061@b\\/c\","
+                                       "\"to\":[\"x@y\"]}}", &env), 0);
+    assert_string_equal(env.from, "a@b/c");
+    assert_int_equal(env.nto, 1);
+    ss_qmeta_envelope_free(&env);
+    /* two digits and then text: the old code read "A" and skipped a quote */
+    assert_int_equal(ss_qmeta_envelope("{\"envelope\":{\"from\":\"\\u41x\"\","
+                                       "\"to\":[]}}", &env), -1);
+    /* cut after one digit at the very end of the buffer (ASan: no read past it) */
+    const char *cut = "{\"envelope\":{\"from\":\"\\u4";
+    char *exact = malloc(strlen(cut) + 1);
+    memcpy(exact, cut, strlen(cut) + 1);
+    assert_int_equal(ss_qmeta_envelope(exact, &env), -1);
+    free(exact);
+    assert_int_equal(ss_qmeta_envelope("{\"envelope\":{\"from\":\"\\u00g1\",\"to\":[]}}", &env), -1);
+}
+
 static void names_and_messages(void **state)
 {
     (void)state;
@@ -735,6 +761,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(purge_removes_only_old_decided_entries, setup, teardown),
         cmocka_unit_test_setup_teardown(fsck_removes_only_dead_leftovers, setup, teardown),
         cmocka_unit_test_setup_teardown(strings_survive_the_record, setup, teardown),
+        cmocka_unit_test(envelope_escapes_need_four_hex_digits),
         cmocka_unit_test(names_and_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
