@@ -8,15 +8,30 @@
 #include <unistd.h>
 
 /* shared_gid < 0: owner only. */
-static int read_key(const char *path, long long shared_gid, unsigned char *key, size_t cap,
-                    size_t *len, char *why, size_t whylen)
+static int read_key(const char *path, uid_t service, long long shared_gid, unsigned char *key,
+                    size_t cap, size_t *len, char *why, size_t whylen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO put in a key's place must not stall start-up. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
         snprintf(why, whylen, "cannot read %s: %s", path, strerror(errno));
         if (fd >= 0)
             close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, whylen, "%s is not a regular file", path);
+        close(fd);
+        return -1;
+    }
+    /* Only root, the user reading it or the service's own account may own
+     * a key: any other account could replace it with one of its own (and
+     * sign releases, or read the store). */
+    if (st.st_uid != 0 && st.st_uid != geteuid() && st.st_uid != service) {
+        snprintf(why, whylen, "%s is owned by uid %ld, not by root, the user reading it or "
+                 "UserID: chown it", path, (long)st.st_uid);
+        close(fd);
         return -1;
     }
     int group_ok = shared_gid >= 0 && (long long)st.st_gid == shared_gid;
@@ -38,14 +53,14 @@ static int read_key(const char *path, long long shared_gid, unsigned char *key, 
     return 0;
 }
 
-int ss_keyfile_read(const char *path, unsigned char *key, size_t cap, size_t *len,
-                    char *why, size_t whylen)
+int ss_keyfile_read(const char *path, uid_t service, unsigned char *key, size_t cap,
+                    size_t *len, char *why, size_t whylen)
 {
-    return read_key(path, -1, key, cap, len, why, whylen);
+    return read_key(path, service, -1, key, cap, len, why, whylen);
 }
 
-int ss_keyfile_read_shared(const char *path, gid_t gid, unsigned char *key, size_t cap,
-                           size_t *len, char *why, size_t whylen)
+int ss_keyfile_read_shared(const char *path, uid_t service, gid_t gid, unsigned char *key,
+                           size_t cap, size_t *len, char *why, size_t whylen)
 {
-    return read_key(path, (long long)gid, key, cap, len, why, whylen);
+    return read_key(path, service, (long long)gid, key, cap, len, why, whylen);
 }

@@ -54,6 +54,26 @@ static int open_file(const ss_view *v, const char *path, int flags)
     return open(path, flags | O_CLOEXEC | O_NOFOLLOW);
 }
 
+/* A file of the trail, new or already there (an admin's, a restore's):
+ * a regular file that others cannot read, nor group beyond AuditGroup,
+ * since the trail says who shared what with whom. 0, or -1 with err. */
+static int check_file(const ss_view *v, int fd, const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "AuditLog: %s is not a regular file", path);
+        return -1;
+    }
+    mode_t allowed = v->has_group && st.st_gid == v->gid ? 0640 : 0600;
+    if (st.st_mode & 0777 & ~allowed & ~0100) {
+        snprintf(err, errlen, "AuditLog: %s has mode %04o: group or others could read or "
+                 "write the audit trail; chmod %o %s%s", path, (unsigned)(st.st_mode & 0777),
+                 (unsigned)v->mode, path, v->has_group ? " and chgrp it to AuditGroup" : "");
+        return -1;
+    }
+    return 0;
+}
+
 int ss_view_open(ss_view *v, const char *path, char *err, size_t errlen)
 {
     v->path = ss_xstrdup(path);
@@ -63,13 +83,15 @@ int ss_view_open(ss_view *v, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: cannot open audit log: %s", path, strerror(errno));
         return -1;
     }
+    if (check_file(v, v->fd, v->path, err, errlen) != 0)
+        return -1;
     v->hfd = open_file(v, v->head_path, O_RDWR);
     if (v->hfd < 0) {
         snprintf(err, errlen, "%s: cannot open the audit log's head file: %s", v->head_path,
                  strerror(errno));
         return -1;
     }
-    return 0;
+    return check_file(v, v->hfd, v->head_path, err, errlen);
 }
 
 void ss_view_close(ss_view *v)

@@ -458,12 +458,23 @@ static char *trim(char *s)
     return s;
 }
 
+/* The account UserID names, which may own the key files; (uid_t)-1 when
+ * there is none (an unknown user is reported where privileges drop). */
+static uid_t service_uid(const ss_config *c)
+{
+    struct passwd pw, *res = NULL;
+    char buf[4096];
+    if (!c->user || getpwnam_r(c->user, &pw, buf, sizeof buf, &res) != 0 || !res)
+        return (uid_t)-1;
+    return res->pw_uid;
+}
+
 /* A key file (certs/keyfile.h); a problem names the file and the key. */
 static int load_key(const ss_config *c, const char *name, const char *path,
                     unsigned char *key, size_t cap, size_t *len, char *err, size_t errlen)
 {
     char why[768];
-    if (ss_keyfile_read(path, key, cap, len, why, sizeof why) == 0)
+    if (ss_keyfile_read(path, service_uid(c), key, cap, len, why, sizeof why) == 0)
         return 0;
     snprintf(err, errlen, "%s: %s: %s", c->path, name, why);
     return -1;
@@ -494,7 +505,8 @@ static int load_audit_key(const ss_config *c, unsigned char *key, size_t cap, si
     if (!shared)
         return load_key(c, "AuditKey", c->audit_key_path, key, cap, len, err, errlen);
     char why[768];
-    if (ss_keyfile_read_shared(c->audit_key_path, gid, key, cap, len, why, sizeof why) == 0)
+    if (ss_keyfile_read_shared(c->audit_key_path, service_uid(c), gid, key, cap, len, why,
+                               sizeof why) == 0)
         return 0;
     snprintf(err, errlen, "%s: AuditKey: %s", c->path, why);
     return -1;

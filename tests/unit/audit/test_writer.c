@@ -229,6 +229,7 @@ static void a_log_from_before_chaining_starts_a_new_chain(void **s)
     trail t;
     trail_init(&t, NULL);
     append_raw(t.log, "{\"time\":\"2026-01-01T00:00:00.000Z\",\"action\":\"accept\"}\n");
+    assert_int_equal(chmod(t.log, 0600), 0);    /* as the old writer made it */
     assert_int_equal(trail_add(&t, 1, "a"), 0);
     char *text = slurp(t.log);
     assert_non_null(strstr(text, "{\"seq\":1,\"time\":"));
@@ -315,6 +316,34 @@ static void audit_group_may_read_new_files(void **s)
     trail_free(&t);
 }
 
+/* An audit log that already exists (an admin made it, a restore, a
+ * package) is taken only if group and others cannot read it (beyond
+ * AuditGroup) and it is a regular file: the trail names who shared what
+ * with whom. */
+static void an_existing_log_others_can_read_is_refused(void **s)
+{
+    trail t;
+    trail_init(&t, NULL);
+    FILE *f = fopen(t.log, "w");
+    fclose(f);
+    assert_int_equal(chmod(t.log, 0644), 0);
+    char err[512] = "";
+    ss_audit *a = ss_audit_open(t.c, err, sizeof err);
+    assert_null(a);
+    assert_non_null(strstr(err, t.log));
+    assert_non_null(strstr(err, "AuditLog"));
+    assert_non_null(strstr(err, "chmod 600"));
+    assert_int_equal(chmod(t.log, 0600), 0);
+    a = ss_audit_open(t.c, err, sizeof err);
+    assert_non_null(a);
+    ss_audit_close(a);
+    unlink(t.log);
+    assert_int_equal(mkfifo(t.log, 0600), 0);
+    assert_null(ss_audit_open(t.c, err, sizeof err));
+    assert_non_null(strstr(err, "not a regular file"));
+    trail_free(&t);
+}
+
 static void unknown_audit_group_and_unwritable_log_name_themselves(void **s)
 {
     trail t;
@@ -343,6 +372,7 @@ int main(void)
         cmocka_unit_test(a_log_from_before_chaining_starts_a_new_chain),
         cmocka_unit_test(a_full_disk_leaves_no_partial_line_and_writing_resumes),
         cmocka_unit_test(audit_group_may_read_new_files),
+        cmocka_unit_test(an_existing_log_others_can_read_is_refused),
         cmocka_unit_test(unknown_audit_group_and_unwritable_log_name_themselves),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
