@@ -133,9 +133,15 @@ int main(int argc, char **argv)
         return 1;
     }
     char err[1024];
+    /* Before any key is read: nothing of this process may end in a core. */
+    if (ss_harden_process(err, sizeof err) != 0) {
+        fprintf(stderr, "safeshare-milter: %s\n", err);
+        return 1;
+    }
     ss_state *st = ss_state_load(conf_path, 0, err, sizeof err);
-    if (!st) {
+    if (!st || ss_config_check_user(st->cfg, geteuid(), err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
+        ss_state_put(st);
         return 1;
     }
     if (check && ss_readers_check(st->cfg, err, sizeof err) != 0) {
@@ -166,7 +172,8 @@ int main(int argc, char **argv)
      * own user and network namespace) and no thread yet (it is spawned). */
     if (smfi_register(ss_filter) != MI_SUCCESS || open_socket(st->cfg, err, sizeof err) != 0
         || ss_readers_create(st->cfg, err, sizeof err) != 0
-        || ss_become_user(st->cfg->user, err, sizeof err) != 0) {
+        || ss_become_user(st->cfg->user, err, sizeof err) != 0
+        || ss_harden_process(err, sizeof err) != 0) {
         fprintf(stderr, "safeshare-milter: %s\n", err);
         ss_log(SS_LOG_ERR, "not starting: %s", err);
         return 1;
@@ -216,6 +223,9 @@ int main(int argc, char **argv)
 
     ss_log(SS_LOG_NOTICE, "safeshare-milter %s starting on %s (register serial %llu)",
            PACKAGE_VERSION, st->cfg->socket, ss_register_serial(st->reg));
+    if (geteuid() == 0)
+        ss_log(SS_LOG_WARNING, "running as root (AllowRoot yes, no UserID): every message is "
+               "read and every key held by root; set UserID to the account it should run as");
     if (ss_config_uses_quarantine(st->cfg) && !st->cfg->notify_from)
         ss_log(SS_LOG_WARNING, "NotifyFrom is not set: nobody will be told when a message "
                "is held (see NOTICES in safeshare.conf(5))");

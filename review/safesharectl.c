@@ -1,4 +1,5 @@
 /* safesharectl: the admin's, DSL's and DPO's command line. */
+#include "base/privs.h"
 #include "buildconf.h"
 #include "ctl.h"
 
@@ -49,6 +50,12 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *cmd = argv[i];
+    /* It reads the site's keys and held mail: no core may hold them. */
+    char err[256];
+    if (ss_harden_process(err, sizeof err) != 0) {
+        fprintf(stderr, "safesharectl: %s\n", err);
+        return 2;
+    }
     /* subcommands parse their own options, argv[0] being the command */
     if (!strcmp(cmd, "explain"))
         return ss_ctl_explain(conf, argc - i, argv + i);

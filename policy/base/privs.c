@@ -5,6 +5,8 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 int ss_become_user(const char *user, char *err, size_t errlen)
@@ -24,6 +26,16 @@ int ss_become_user(const char *user, char *err, size_t errlen)
     }
     if (pw->pw_uid != 0 && setuid(0) == 0) {
         snprintf(err, errlen, "privileges were not dropped");
+        return -1;
+    }
+    return 0;
+}
+
+int ss_harden_process(char *err, size_t errlen)
+{
+    struct rlimit none = { 0, 0 };
+    if (setrlimit(RLIMIT_CORE, &none) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+        snprintf(err, errlen, "cannot turn core dumps off: %s", strerror(errno));
         return -1;
     }
     return 0;

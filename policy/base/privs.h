@@ -12,4 +12,11 @@
  * had back. 0 (also when there is nothing to do), or -1 with err. */
 int ss_become_user(const char *user, char *err, size_t errlen);
 
+/* No core dump, and not dumpable (nor open to ptrace by the same user):
+ * a core would hold the keys and the mail in memory. RLIMIT_CORE 0, soft
+ * and hard, and PR_SET_DUMPABLE 0; called before the keys are read and
+ * again after the privilege drop (which resets dumpable to the kernel's
+ * fs.suid_dumpable). 0, or -1 with err. */
+int ss_harden_process(char *err, size_t errlen);
+
 #endif

@@ -39,6 +39,7 @@ static const keydef keys[] = {
     { "SocketMode",          K_MODE,   F(socket_mode), 0, 0 },
     { "SocketGroup",         K_STR,    F(socket_group), 0, 0 },
     { "UserID",              K_STR,    F(user), 0, 0 },
+    { "AllowRoot",           K_BOOL,   F(allow_root), 0, 0 },
     { "PidFile",             K_PATH,   F(pid_file), 0, 0 },
     { "TempDirectory",       K_PATH,   F(temp_dir), 0, 0 },
     { "BodyMemoryMax",       K_SIZE,   F(body_memory_max), 0, 0 },
@@ -528,6 +529,16 @@ static int load_keys(ss_config *c, int all, char *err, size_t errlen)
                     sizeof c->release_key, &c->release_key_len, err, errlen) != 0)
         return -1;
     return 0;
+}
+
+int ss_config_check_user(const ss_config *c, uid_t euid, char *err, size_t errlen)
+{
+    if (euid != 0 || c->user || c->allow_root)
+        return 0;
+    snprintf(err, errlen, "%s: UserID: not set, and safeshare-milter is running as root: it "
+             "would read every message and hold the keys as root. Set UserID to the "
+             "account it runs as (e.g. safeshare), or AllowRoot yes to accept that", c->path);
+    return -1;
 }
 
 int ss_config_uses_quarantine(const ss_config *c)

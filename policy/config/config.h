@@ -22,6 +22,7 @@ typedef struct ss_config {
     mode_t socket_mode;
     char *socket_group;        /* group to own a unix socket, or NULL */
     char *user;                /* drop privileges to this user when root */
+    int allow_root;            /* AllowRoot: run wholly as root without UserID */
     char *pid_file;
     char *temp_dir;            /* where large bodies spill */
     size_t body_memory_max;    /* bytes kept in memory before spilling */
@@ -139,6 +140,11 @@ int ss_config_check_review(const ss_config *c, char *err, size_t errlen);
  * "quarantine", "127.0.0.0/8, ::1"), in buf when it must be formatted;
  * NULL for an unset key or an unknown one. */
 const char *ss_config_value(const ss_config *c, const char *key, char *buf, size_t n);
+
+/* A daemon started as root (euid) needs UserID, unless AllowRoot says
+ * the site accepts it reading mail and holding keys as root: 0, or -1
+ * with err naming the file and the key. */
+int ss_config_check_user(const ss_config *c, uid_t euid, char *err, size_t errlen);
 
 /* The documented key list, for `-n -v` style output and the man page test. */
 const char *const *ss_config_keys(void);

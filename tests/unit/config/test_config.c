@@ -229,9 +229,31 @@ static void every_key_is_in_the_man_page(void **state)
     }
 }
 
+/* Root without UserID is refused unless AllowRoot says so (issue 18):
+ * the message names the file and the key. */
+static void root_needs_user_id_or_allow_root(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    ss_config *c = ss_config_parse("safeshare.conf", MIN, err, sizeof err);
+    assert_non_null(c);
+    assert_int_equal(ss_config_check_user(c, 0, err, sizeof err), -1);
+    assert_non_null(strstr(err, "safeshare.conf: UserID: not set"));
+    assert_non_null(strstr(err, "AllowRoot yes"));
+    assert_int_equal(ss_config_check_user(c, 1000, err, sizeof err), 0);
+    ss_config_free(c);
+    c = ss_config_parse("safeshare.conf", MIN "UserID safeshare\n", err, sizeof err);
+    assert_int_equal(ss_config_check_user(c, 0, err, sizeof err), 0);
+    ss_config_free(c);
+    c = ss_config_parse("safeshare.conf", MIN "AllowRoot yes\n", err, sizeof err);
+    assert_int_equal(ss_config_check_user(c, 0, err, sizeof err), 0);
+    ss_config_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(root_needs_user_id_or_allow_root),
         cmocka_unit_test(minimal_config_has_safe_defaults),
         cmocka_unit_test(every_key_parses),
         cmocka_unit_test(errors_name_file_line_key),
