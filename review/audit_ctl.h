@@ -11,6 +11,7 @@
 
 int ss_audit_verify_cmd(const char *conf, int argc, char **argv);
 int ss_audit_search_cmd(const char *conf, int argc, char **argv);
+int ss_audit_report_cmd(const char *conf, int argc, char **argv);
 /* One reference's decision, delivery records and events (audit_show.c). */
 int ss_audit_show_cmd(const char *conf, int argc, char **argv);
 
