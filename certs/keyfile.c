@@ -1,6 +1,9 @@
 #include "keyfile.h"
+#include "base/buf.h"
 
 #include <errno.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,4 +66,28 @@ int ss_keyfile_read_shared(const char *path, uid_t service, gid_t gid, unsigned 
                            size_t cap, size_t *len, char *why, size_t whylen)
 {
     return read_key(path, service, (long long)gid, key, cap, len, why, whylen);
+}
+
+int ss_keyfile_create(const char *path, uid_t uid, gid_t gid, char *why, size_t whylen)
+{
+    unsigned char key[SS_KEY_MIN];
+    if (RAND_bytes(key, sizeof key) != 1) {
+        snprintf(why, whylen, "cannot make %s: no random bytes from OpenSSL", path);
+        return -1;
+    }
+    /* O_EXCL: never overwrite a key someone made meanwhile. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int bad = fd < 0 || fchmod(fd, 0600) != 0 || ss_write_all(fd, key, sizeof key) != 0
+              || (uid != (uid_t)-1 && fchown(fd, uid, gid) != 0) || fsync(fd) != 0;
+    int saved = errno;
+    OPENSSL_cleanse(key, sizeof key);
+    if (fd >= 0)
+        close(fd);
+    if (bad) {
+        if (fd >= 0)
+            unlink(path);
+        snprintf(why, whylen, "cannot make %s: %s", path, strerror(saved));
+        return -1;
+    }
+    return 0;
 }

@@ -25,4 +25,10 @@ int ss_keyfile_read(const char *path, uid_t service, unsigned char *key, size_t 
 int ss_keyfile_read_shared(const char *path, uid_t service, gid_t gid, unsigned char *key,
                            size_t cap, size_t *len, char *why, size_t whylen);
 
+/* Make a new key file at path: 32 random bytes, mode 0600, owned by
+ * uid:gid (uid (uid_t)-1: the caller's), never replacing an existing
+ * file. The milter makes a missing ReleaseKey this way at start. 0, or -1
+ * with why ("cannot make PATH: ..."). */
+int ss_keyfile_create(const char *path, uid_t uid, gid_t gid, char *why, size_t whylen);
+
 #endif

@@ -12,11 +12,13 @@
 #include "engine/state.h"
 #include "engine/upkeep.h"
 #include "delivery/delivery.h"
+#include "preflight.h"
 
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +34,7 @@ static void usage(FILE *f)
     fprintf(f, "usage: safeshare-milter [-c FILE] [-f] [-n] [-V]\n"
                "  -c FILE  configuration (default %s)\n"
                "  -f       stay in the foreground, log to stderr too\n"
-               "  -n       check the configuration and register, then exit\n"
+               "  -n       check everything the start checks, as UserID, then exit\n"
                "  -V       print the version\n", conf_path);
 }
 
@@ -86,13 +88,17 @@ static int daemonise(void)
     return chdir("/");
 }
 
+/* As the service user, into a directory preflight found it can write. */
 static void write_pid(const char *path)
 {
     FILE *f = path ? fopen(path, "we") : NULL;
-    if (!f)
-        return;
-    fprintf(f, "%ld\n", (long)getpid());
-    fclose(f);
+    if (f) {
+        fprintf(f, "%ld\n", (long)getpid());
+        if (fclose(f) == 0)
+            return;
+    }
+    if (path)
+        ss_log(SS_LOG_ERR, "PidFile: cannot write %s: %s", path, strerror(errno));
 }
 
 static int open_socket(const ss_config *cfg, char *err, size_t errlen)
@@ -113,6 +119,84 @@ static int open_socket(const ss_config *cfg, char *err, size_t errlen)
     }
     return ss_socket_finish(cfg->socket, cfg->socket_mode, cfg->socket_group,
                             cfg->user, err, errlen);
+}
+
+/* -n prints what the start would log. */
+static void say_out(void *ctx, int prio, const char *msg)
+{
+    printf("%s: %s\n", prio <= SS_LOG_WARNING ? "WARNING" : "note", msg);
+}
+
+static void say_log(void *ctx, int prio, const char *msg)
+{
+    ss_log(prio, "%s", msg);
+}
+
+/* A problem found as the service user says so: root could read the key
+ * that the service user cannot. */
+static void as_whom(char *err, size_t errlen)
+{
+    struct passwd *pw = getpwuid(geteuid());
+    size_t n = strlen(err);
+    if (pw && n < errlen)
+        snprintf(err + n, errlen - n, " (as user %s)", pw->pw_name);
+}
+
+static int not_starting(int check, const char *err)
+{
+    if (check) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    fprintf(stderr, "safeshare-milter: %s\n", err);
+    ss_log(SS_LOG_ERR, "not starting: %s", err);
+    return 1;
+}
+
+/* -n stops after this; the daemon goes on to serve. Each step as the
+ * user preflight.h says, so -n and the start see the same things. */
+static ss_state *prepare(int check, int foreground)
+{
+    char err[1024];
+    ss_config *cfg = ss_config_load(conf_path, err, sizeof err);
+    if (!cfg) {
+        not_starting(1, err);
+        return NULL;
+    }
+    ss_preflight pf = { .check_only = check, .say = check ? say_out : say_log };
+    ss_state *st = NULL;
+    if (!check && ss_log_open(cfg->syslog_facility, foreground) != 0)
+        snprintf(err, sizeof err, "%s: SyslogFacility: unknown facility %s", conf_path,
+                 cfg->syslog_facility);
+    else if (ss_config_check_user(cfg, geteuid(), err, sizeof err) != 0
+             || ss_preflight_root(&pf, cfg, err, sizeof err) != 0
+             || (check && ss_readers_check(cfg, err, sizeof err) != 0))
+        ;
+    /* The readers' manager is started here: root (it gives readers their
+     * own user and network namespace) and no thread yet (it is spawned). */
+    else if (!check && (smfi_register(ss_filter) != MI_SUCCESS
+                        || open_socket(cfg, err, sizeof err) != 0
+                        || ss_readers_create(cfg, err, sizeof err) != 0))
+        ;
+    else if (ss_become_user(cfg->user, err, sizeof err) != 0
+             || ss_harden_process(err, sizeof err) != 0)
+        ;
+    else if (ss_preflight_user(&pf, cfg, err, sizeof err) != 0)
+        as_whom(err, sizeof err);
+    /* Everything again as the service user, audit log included. */
+    else if ((st = ss_state_load(conf_path, !check, err, sizeof err)))
+        ss_preflight_warn(&pf, st, time(NULL));
+    else
+        as_whom(err, sizeof err);
+    if (!st && !check) {
+        char why[512];      /* opened as root before the checks failed */
+        if (ss_socket_remove(cfg->socket, why, sizeof why) != 0)
+            ss_log(SS_LOG_WARNING, "%s", why);
+    }
+    ss_config_free(cfg);
+    if (!st)
+        not_starting(check, err);
+    return st;
 }
 
 int main(int argc, char **argv)
@@ -138,17 +222,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "safeshare-milter: %s\n", err);
         return 1;
     }
-    ss_state *st = ss_state_load(conf_path, 0, err, sizeof err);
-    if (!st || ss_config_check_user(st->cfg, geteuid(), err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
-        ss_state_put(st);
-        return 1;
+    if (!check) {
+        ss_text_init();
+        /* Before any thread: notices and nothing else use libcurl here. */
+        curl_global_init(CURL_GLOBAL_DEFAULT);
     }
-    if (check && ss_readers_check(st->cfg, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
-        ss_state_put(st);
+    ss_state *st = prepare(check, foreground);
+    if (!st)
         return 1;
-    }
     if (check) {
         if (st->register_refused)
             printf("%s: register %s refused: %s\n%s: the milter would start on the last "
@@ -159,31 +240,6 @@ int main(int argc, char **argv)
                st->register_signer);
         ss_state_put(st);
         return 0;
-    }
-    if (ss_log_open(st->cfg->syslog_facility, foreground) != 0) {
-        fprintf(stderr, "%s: SyslogFacility: unknown facility %s\n", conf_path,
-                st->cfg->syslog_facility);
-        return 1;
-    }
-    ss_text_init();
-    /* Before any thread: notices and nothing else use libcurl here. */
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    /* The readers' manager is started here: root (it gives readers their
-     * own user and network namespace) and no thread yet (it is spawned). */
-    if (smfi_register(ss_filter) != MI_SUCCESS || open_socket(st->cfg, err, sizeof err) != 0
-        || ss_readers_create(st->cfg, err, sizeof err) != 0
-        || ss_become_user(st->cfg->user, err, sizeof err) != 0
-        || ss_harden_process(err, sizeof err) != 0) {
-        fprintf(stderr, "safeshare-milter: %s\n", err);
-        ss_log(SS_LOG_ERR, "not starting: %s", err);
-        return 1;
-    }
-    ss_state_put(st);
-    /* Reopen everything as the unprivileged user, audit log included. */
-    if (!(st = ss_state_load(conf_path, 1, err, sizeof err))) {
-        fprintf(stderr, "safeshare-milter: %s\n", err);
-        ss_log(SS_LOG_ERR, "not starting: %s", err);
-        return 1;
     }
     ss_state_install(st);
     if (!foreground && daemonise() != 0) {
@@ -223,12 +279,6 @@ int main(int argc, char **argv)
 
     ss_log(SS_LOG_NOTICE, "safeshare-milter %s starting on %s (register serial %llu)",
            PACKAGE_VERSION, st->cfg->socket, ss_register_serial(st->reg));
-    if (geteuid() == 0)
-        ss_log(SS_LOG_WARNING, "running as root (AllowRoot yes, no UserID): every message is "
-               "read and every key held by root; set UserID to the account it should run as");
-    if (ss_config_uses_quarantine(st->cfg) && !st->cfg->notify_from)
-        ss_log(SS_LOG_WARNING, "NotifyFrom is not set: nobody will be told when a message "
-               "is held (see NOTICES in safeshare.conf(5))");
     int rc = smfi_main();
     /* The readers stop with us: safeshare-readerd sees its socket close when
      * this process exits and kills every reader (each also dies with it).
@@ -239,5 +289,7 @@ int main(int argc, char **argv)
         ss_delivery_save();
     if (st->cfg->pid_file)
         unlink(st->cfg->pid_file);
+    if (ss_socket_remove(st->cfg->socket, err, sizeof err) != 0)
+        ss_log(SS_LOG_WARNING, "%s", err);
     return rc == MI_SUCCESS ? 0 : 1;
 }

@@ -10,7 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static const char *unix_path(const char *conn)
+const char *ss_socket_unix_path(const char *conn)
 {
     if (!strncmp(conn, "unix:", 5))
         return conn + 5;
@@ -21,7 +21,7 @@ static const char *unix_path(const char *conn)
 
 int ss_socket_prepare(const char *conn, char *err, size_t errlen)
 {
-    const char *path = unix_path(conn);
+    const char *path = ss_socket_unix_path(conn);
     struct stat st;
     if (!path || lstat(path, &st) != 0)
         return 0;
@@ -56,7 +56,7 @@ int ss_socket_prepare(const char *conn, char *err, size_t errlen)
 int ss_socket_finish(const char *conn, mode_t mode, const char *group,
                      const char *user, char *err, size_t errlen)
 {
-    const char *path = unix_path(conn);
+    const char *path = ss_socket_unix_path(conn);
     if (!path)
         return 0;
     uid_t uid = (uid_t)-1;
@@ -87,4 +87,14 @@ int ss_socket_finish(const char *conn, mode_t mode, const char *group,
         return -1;
     }
     return 0;
+}
+
+int ss_socket_remove(const char *conn, char *err, size_t errlen)
+{
+    const char *path = ss_socket_unix_path(conn);
+    struct stat st;
+    if (!path || lstat(path, &st) != 0 || !S_ISSOCK(st.st_mode) || unlink(path) == 0)
+        return 0;
+    snprintf(err, errlen, "%s: cannot remove the socket: %s", path, strerror(errno));
+    return -1;
 }

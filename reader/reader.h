@@ -127,6 +127,13 @@ void ssx_scan(const unsigned char *data, size_t len, const char *name,
               const char *ctype, const char *charset,
               const ss_attach_limits *lim, const char *worker, ssx_out *o);
 
+/* Start-up's check that attachments can be read at all: the reader at
+ * ssx_worker_path(worker) exists, this user may run it, and it reads a
+ * small RTF document back. 0, or -1 with why ("PATH: No such file or
+ * directory", "PATH does not read a small RTF document: the reader
+ * crashed"). */
+int ssx_worker_probe(const char *worker, char *why, size_t whylen);
+
 /* The reader program ssx_scan starts: worker, else $SAFESHARE_EXTRACT,
  * else the installed one. */
 const char *ssx_worker_path(const char *worker);

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -305,4 +306,54 @@ void ssx_scan(const unsigned char *data, size_t len, const char *name,
                            : run_worker(data, len, name, ctype, lim, ssx_worker_path(worker), o);
     if (why)
         o->skip(o, "", why, 1);
+}
+
+/* ---- the start-up check ------------------------------------------------- */
+
+#define PROBE_TEXT "safeshare reader check"
+
+typedef struct {
+    int seen;
+    char why[256];
+} probe;
+
+static void probe_text(ssx_out *o, const char *sub, const char *utf8, size_t len)
+{
+    probe *p = o->ctx;
+    if (memmem(utf8, len, PROBE_TEXT, strlen(PROBE_TEXT)))
+        p->seen = 1;
+}
+
+static void probe_skip(ssx_out *o, const char *sub, const char *why, int unreadable)
+{
+    probe *p = o->ctx;
+    snprintf(p->why, sizeof p->why, "%s", why);
+}
+
+int ssx_worker_probe(const char *worker, char *why, size_t whylen)
+{
+    const char *path = ssx_worker_path(worker);
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(why, whylen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, whylen, "%s: not a program file", path);
+        return -1;
+    }
+    if (access(path, X_OK) != 0) {
+        snprintf(why, whylen, "%s: not executable by this user: %s", path, strerror(errno));
+        return -1;
+    }
+    static const char rtf[] = "{\\rtf1\\ansi " PROBE_TEXT "}";
+    probe p = { 0, "" };
+    ssx_out o = { .text = probe_text, .skip = probe_skip, .ctx = &p };
+    ssx_scan((const unsigned char *)rtf, sizeof rtf - 1, "check.rtf", "application/rtf", NULL,
+             NULL, worker, &o);
+    if (p.seen)
+        return 0;
+    snprintf(why, whylen, "%s does not read a small RTF document: %s", path,
+             p.why[0] ? p.why : "it returned no text");
+    return -1;
 }

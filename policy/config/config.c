@@ -524,7 +524,10 @@ static int load_keys(ss_config *c, int all, char *err, size_t errlen)
         && load_key(c, "QuarantineKey", c->quarantine_key_path, c->quarantine_key,
                     sizeof c->quarantine_key, &c->quarantine_key_len, err, errlen) != 0)
         return -1;
-    if (c->release_key_path
+    /* A ReleaseKey that does not exist yet is made by the milter at start
+     * (ss_keyfile_create); until then nothing can be released. */
+    c->release_key_missing = access(c->release_key_path, F_OK) != 0 && errno == ENOENT;
+    if (!c->release_key_missing
         && load_key(c, "ReleaseKey", c->release_key_path, c->release_key,
                     sizeof c->release_key, &c->release_key_len, err, errlen) != 0)
         return -1;
@@ -548,25 +551,51 @@ int ss_config_uses_quarantine(const ss_config *c)
         || c->on_unscannable == SS_ACT_QUARANTINE;
 }
 
+/* The outcome keys, and what "accept" lets through for each (OnInsecure
+ * and OnRegisterStale cannot be accept). */
+static const struct {
+    const char *key;
+    size_t off;
+    const char *accept_means;
+} on[] = {
+    { "OnInsecure", offsetof(ss_config, on_insecure), NULL },
+    { "OnInsecureUncertain", offsetof(ss_config, on_insecure_uncertain),
+      "a message holding what may be a child's identifier goes to an insecure address "
+      "without anyone looking at it" },
+    { "OnInternalError", offsetof(ss_config, on_internal_error),
+      "when safeshare cannot decide or record a message, it goes out unchecked" },
+    { "OnOversize", offsetof(ss_config, on_oversize),
+      "a message too large to check goes to an insecure address unread" },
+    { "OnUnscannable", offsetof(ss_config, on_unscannable),
+      "a message with a part that could not be read goes to an insecure address unread" },
+    { "OnRegisterStale", offsetof(ss_config, on_register_stale), NULL },
+};
+
+size_t ss_config_warn_accept(const ss_config *c, ss_buf *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof on / sizeof *on; i++) {
+        if (!on[i].accept_means
+            || *(const ss_action *)((const char *)c + on[i].off) != SS_ACT_ACCEPT)
+            continue;
+        ss_buf_printf(out, "%s: %s is accept: %s\n", c->path, on[i].key, on[i].accept_means);
+        n++;
+    }
+    return n;
+}
+
 int ss_config_check_quarantine(const ss_config *c, char *err, size_t errlen)
 {
-    static const struct { const char *key; size_t off; } on[] = {
-        { "OnInsecure", offsetof(ss_config, on_insecure) },
-        { "OnInsecureUncertain", offsetof(ss_config, on_insecure_uncertain) },
-        { "OnInternalError", offsetof(ss_config, on_internal_error) },
-        { "OnOversize", offsetof(ss_config, on_oversize) },
-        { "OnUnscannable", offsetof(ss_config, on_unscannable) },
-        { "OnRegisterStale", offsetof(ss_config, on_register_stale) },
-    };
     if (c->release_key_len > 0)
         return 0;
     for (size_t i = 0; i < sizeof on / sizeof *on; i++) {
         if (*(const ss_action *)((const char *)c + on[i].off) != SS_ACT_QUARANTINE)
             continue;
-        snprintf(err, errlen, "%s: ReleaseKey: required because %s is quarantine "
-                 "(held mail could never be released); make one with: "
-                 "(umask 077; head -c 32 /dev/urandom > /etc/safeshare/release.key)",
-                 c->path, on[i].key);
+        snprintf(err, errlen, "%s: ReleaseKey: %s does not exist, and %s is quarantine "
+                 "(held mail could never be released); safeshare-milter makes it when it "
+                 "starts as root, or make it yourself: (umask 077; head -c 32 /dev/urandom "
+                 "> %s) and give it to UserID", c->path, c->release_key_path, on[i].key,
+                 c->release_key_path);
         return -1;
     }
     return 0;
@@ -633,6 +662,17 @@ static int parse_line(ss_config *c, const char *name, unsigned lineno, char *lin
 
 /* A signature can only be required when there is something to check it
  * with; when anchors are given, requiring one is the default. */
+/* The ReleaseKey lives with the rest of the milter's state unless the
+ * file says otherwise. */
+static void resolve_release_key(ss_config *c)
+{
+    if (c->release_key_path)
+        return;
+    ss_buf b = SS_BUF_INIT;
+    ss_buf_printf(&b, "%s/release.key", c->state_dir);
+    c->release_key_path = ss_buf_steal(&b);
+}
+
 static int resolve_register_trust(ss_config *c, const char *name, char *err, size_t errlen)
 {
     if (c->register_require_sig == -1)
@@ -714,6 +754,7 @@ ss_config *ss_config_parse(const char *name, const char *text, char *err, size_t
             goto fail;
         }
     }
+    resolve_release_key(c);
     if (resolve_register_trust(c, name, err, errlen) != 0 ||
         check_readers(c, name, seen, err, errlen) != 0)
         goto fail;

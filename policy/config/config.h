@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include "base/buf.h"
 #include "base/types.h"
 #include "config/hosts.h"
 
@@ -44,7 +45,8 @@ typedef struct ss_config {
     unsigned char quarantine_key[256];
     size_t quarantine_key_len;
     /* release of held mail (certs/token.h) */
-    char *release_key_path;    /* signs release tokens; needed to quarantine */
+    char *release_key_path;    /* signs release tokens; default StateDir/release.key */
+    int release_key_missing;   /* the file does not exist yet (made at start) */
     unsigned char release_key[256];
     size_t release_key_len;
     size_t release_token_max_age;  /* seconds a release token stays valid */
@@ -135,6 +137,12 @@ int ss_config_audit_gid(const ss_config *c, gid_t *gid, char *err, size_t errlen
  * together or not at all, ReviewProxyHeader only with
  * ReviewTrustedProxies. 0, or -1 with err naming the file and key. */
 int ss_config_check_review(const ss_config *c, char *err, size_t errlen);
+
+/* One line in out for each On* key set to accept, saying what then goes
+ * out unchecked ("FILE: OnOversize is accept: a message too large to
+ * check goes to an insecure address unread"). Returns how many; the
+ * milter's -n and its start print them. */
+size_t ss_config_warn_accept(const ss_config *c, ss_buf *out);
 
 /* KEY's value in c as the file would write it ("0660", "52428800",
  * "quarantine", "127.0.0.0/8, ::1"), in buf when it must be formatted;

@@ -65,7 +65,10 @@ ss_state *ss_state_load(const char *conf_path, int open_audit, char *err, size_t
     s->cfg = ss_config_load(conf_path, err, errlen);
     if (!s->cfg)
         goto fail;
-    if (ss_config_check_quarantine(s->cfg, err, errlen) != 0)
+    /* A ReleaseKey not made yet is made by the milter's start (-n says
+     * so); a daemon that still has none cannot hold mail. */
+    if ((open_audit || !s->cfg->release_key_missing)
+        && ss_config_check_quarantine(s->cfg, err, errlen) != 0)
         goto fail;
     if (load_register(s, open_audit, err, errlen) != 0)
         goto fail;

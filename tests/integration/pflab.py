@@ -469,7 +469,9 @@ class Lab:
             os.chmod(self.path(d), mode)
         if getattr(self, "user", None):
             self.service = ensure_user(self.user)
-            for d in ("audit", "quarantine", "state"):
+            # run too, as tmpfiles.d/safeshare.conf makes it: the milter
+            # removes its socket there when it stops.
+            for d in ("audit", "quarantine", "state", "run"):
                 os.chown(self.path(d), self.service.pw_uid, self.service.pw_gid)
 
     def stop(self):

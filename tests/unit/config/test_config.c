@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "certs/keyfile.h"
 #include "config/config.h"
 
 #define MIN "Socket unix:/run/ss.sock\nRegister /etc/r.txt\nAuditLog /var/log/a\nAuditKey /etc/k\n"
@@ -37,7 +38,8 @@ static void minimal_config_has_safe_defaults(void **state)
     assert_int_equal(c->on_insecure_uncertain, SS_ACT_QUARANTINE);
     assert_int_equal(c->release_token_max_age, 86400);
     assert_string_equal(c->release_submit_url, "smtp://127.0.0.1:10587");
-    assert_null(c->release_key_path);
+    /* the ReleaseKey lives in StateDir unless the file names it */
+    assert_string_equal(c->release_key_path, SS_LOCALSTATEDIR "/lib/safeshare/release.key");
     assert_null(c->quarantine_key_path);
     assert_int_equal(c->socket_mode, 0660);
     assert_true(c->max_message_size > 1024 * 1024);
@@ -146,7 +148,8 @@ static void audit_key_file_checked(void **state)
     char conf[256], key[256], text[1024], err[512];
     snprintf(conf, sizeof conf, "%s/s.conf", dir);
     snprintf(key, sizeof key, "%s/key", dir);
-    snprintf(text, sizeof text, "Socket unix:/s\nRegister /r\nAuditLog /a\nAuditKey %s\n", key);
+    snprintf(text, sizeof text, "Socket unix:/s\nRegister /r\nAuditLog /a\nAuditKey %s\n"
+             "StateDir %s\n", key, dir);
     FILE *f = fopen(conf, "w");
     fputs(text, f);
     fclose(f);
@@ -172,10 +175,33 @@ static void audit_key_file_checked(void **state)
     if (!c)
         fail_msg("%s", err);
     assert_int_equal(c->audit_key_len, 33);
-    /* the defaults hold mail, so a milter needs a ReleaseKey, named */
+    /* the defaults hold mail: a ReleaseKey that does not exist yet is not
+     * an error to load, but a daemon cannot hold mail until it is made */
+    char rkey[300];
+    snprintf(rkey, sizeof rkey, "%s/release.key", dir);
+    assert_string_equal(c->release_key_path, rkey);
+    assert_int_equal(c->release_key_missing, 1);
     assert_int_equal(ss_config_check_quarantine(c, err, sizeof err), -1);
-    assert_non_null(strstr(err, "ReleaseKey: required because OnInsecureUncertain is quarantine"));
+    assert_non_null(strstr(err, "ReleaseKey: "));
+    assert_non_null(strstr(err, "release.key does not exist, and OnInsecureUncertain is "
+                                "quarantine"));
     ss_config_free(c);
+    /* the milter makes it at start: 0600, 32 random bytes, never twice */
+    assert_int_equal(ss_keyfile_create(rkey, (uid_t)-1, (gid_t)-1, err, sizeof err), 0);
+    struct stat st;
+    assert_int_equal(stat(rkey, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(st.st_size, 32);
+    assert_int_equal(ss_keyfile_create(rkey, (uid_t)-1, (gid_t)-1, err, sizeof err), -1);
+    assert_non_null(strstr(err, "File exists"));
+    c = ss_config_load(conf, err, sizeof err);
+    if (!c)
+        fail_msg("%s", err);
+    assert_int_equal(c->release_key_missing, 0);
+    assert_int_equal(c->release_key_len, 32);
+    assert_int_equal(ss_config_check_quarantine(c, err, sizeof err), 0);
+    ss_config_free(c);
+    unlink(rkey);
     /* with a release key and a quarantine key, both are read and checked */
     f = fopen(conf, "w");
     fprintf(f, "%sReleaseKey %s\nQuarantineKey %s\n", text, key, key);
@@ -206,6 +232,41 @@ static void audit_key_file_checked(void **state)
     unlink(key);
     unlink(conf);
     rmdir(dir);
+}
+
+/* Only On* keys that would let something out unchecked are warned about. */
+static void accept_outcomes_are_warned(void **state)
+{
+    char err[256];
+    ss_config *c = ss_config_parse("x.conf", MIN "OnOversize accept\nOnUnscannable accept\n"
+                                   "OnInternalError accept\nOnInsecureUncertain reject\n",
+                                   err, sizeof err);
+    assert_non_null(c);
+    ss_buf b = SS_BUF_INIT;
+    assert_int_equal(ss_config_warn_accept(c, &b), 3);
+    assert_non_null(strstr(b.p, "x.conf: OnOversize is accept: a message too large to check "
+                                "goes to an insecure address unread\n"));
+    assert_non_null(strstr(b.p, "x.conf: OnUnscannable is accept: "));
+    assert_non_null(strstr(b.p, "x.conf: OnInternalError is accept: "));
+    assert_null(strstr(b.p, "OnInsecureUncertain"));
+    ss_buf_free(&b);
+    ss_config_free(c);
+    c = ss_config_parse("x.conf", MIN, err, sizeof err);
+    assert_int_equal(ss_config_warn_accept(c, &b), 0);
+    ss_config_free(c);
+}
+
+static void release_key_follows_state_dir(void **state)
+{
+    char err[256];
+    ss_config *c = ss_config_parse("x.conf", MIN "StateDir /srv/ss\n", err, sizeof err);
+    assert_non_null(c);
+    assert_string_equal(c->release_key_path, "/srv/ss/release.key");
+    ss_config_free(c);
+    c = ss_config_parse("x.conf", MIN "StateDir /srv/ss\nReleaseKey /etc/r.key\n", err,
+                        sizeof err);
+    assert_string_equal(c->release_key_path, "/etc/r.key");
+    ss_config_free(c);
 }
 
 /* Every key in the table is documented in safeshare.conf(5) as built. */
@@ -262,6 +323,8 @@ int main(void)
         cmocka_unit_test(required_keys),
         cmocka_unit_test(audit_key_file_checked),
         cmocka_unit_test(every_key_is_in_the_man_page),
+        cmocka_unit_test(accept_outcomes_are_warned),
+        cmocka_unit_test(release_key_follows_state_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
