@@ -121,7 +121,7 @@ static void tell_sender(const ss_config *c, ss_audit *a, const char *ref, int re
     o->told = -1;
     if (!t || ss_quarantine_get(c->quarantine_dir, ref, ss_held_key(c), c->quarantine_key_len,
                                 &e, NULL, err, sizeof err) != SS_Q_OK) {
-        snprintf(o->warn, sizeof o->warn, "%s: the sender could not be told: %s", ref, err);
+        snprintf(o->warn, sizeof o->warn, "%s: the sender could not be told: %.900s", ref, err);
         ss_notify_free(t);
         return;
     }
@@ -141,7 +141,7 @@ static void tell_sender(const ss_config *c, ss_audit *a, const char *ref, int re
                             sizeof err);
     o->told = rc;
     if (rc < 0) {
-        snprintf(o->warn, sizeof o->warn, "%s: the sender could not be told: %s", ref, err);
+        snprintf(o->warn, sizeof o->warn, "%s: the sender could not be told: %.900s", ref, err);
         ss_audit_event ev = { .event = "notify-failed", .reference = ref, .reason = "",
                               .detail = err };
         char aerr[512];

@@ -181,7 +181,7 @@ static void build(const ss_config *c, const ss_register *reg, const ss_buf *msg,
     memset(&f, 0, sizeof f);
     char err[256] = "";
     if (ss_extract_mem(msg->p ? msg->p : "", msg->len, &l, &x, err, sizeof err) != 0)
-        snprintf(v->problem, sizeof v->problem, "the message could not be read: %s", err);
+        snprintf(v->problem, sizeof v->problem, "the message could not be read: %.200s", err);
     ss_engine_detect(c, NULL, &x, &f);
     headers(c, msg, &x, &f, v);
     parts(&x, &f, v);
