@@ -427,7 +427,7 @@ static int fallback_checks(void)
     privileged = 0;
     ss_pool_opts o = { .manager_path = manager, .reader_path = hook_reader, .size = 1 };
     ss_pool *p;
-    char err[512], line[256], a[128] = "", b[128] = "", path[64];
+    char err[512], a[128] = "", b[128] = "", path[64];
     if (ss_pool_create(&p, &o, err, sizeof err) || ss_pool_start(p, err, sizeof err))
         return 11;
     ss_pool_reader rd[1];
@@ -438,6 +438,7 @@ static int fallback_checks(void)
         !strcmp(a, b))
         return 12;
 #ifndef SS_ASAN
+    char line[256];
     if (!strstr(proc_status(rd[0].pid, "Seccomp:", line, sizeof line), "2"))
         return 13;
 #endif
