@@ -242,6 +242,10 @@ int main(int argc, char **argv)
         return 0;
     }
     ss_state_install(st);
+    /* Our own reference: a reload (SIGUSR1) installs a new state and frees
+     * this one, yet the stop below must remove the PID file and socket this
+     * start made, not read them from freed memory. */
+    st = ss_state_get();
     if (!foreground && daemonise() != 0) {
         ss_log(SS_LOG_ERR, "cannot become a daemon: %s", strerror(errno));
         return 1;
@@ -291,5 +295,6 @@ int main(int argc, char **argv)
         unlink(st->cfg->pid_file);
     if (ss_socket_remove(st->cfg->socket, err, sizeof err) != 0)
         ss_log(SS_LOG_WARNING, "%s", err);
+    ss_state_put(st);
     return rc == MI_SUCCESS ? 0 : 1;
 }

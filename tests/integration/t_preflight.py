@@ -296,9 +296,16 @@ def t_good_start_and_stop(r):
             uid = [ln.split()[1] for ln in f if ln.startswith("Uid:")][0]
         if int(uid) != r.pw.pw_uid:
             bad.append("the milter runs as uid %s, not %s" % (uid, USER))
+        # A reload first: the stop must not read the state it replaced.
+        d.proc.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + 20
+        while "reloaded configuration" not in d.text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if "reloaded configuration" not in d.text():
+            bad.append("SIGUSR1 did not reload")
     code = d.stop()
     if code != 0:
-        bad.append("SIGTERM: exit %s" % code)
+        bad.append("SIGTERM after a reload: exit %s" % code)
     for left in (pidfile, d.sock):
         if os.path.exists(left):
             bad.append("%s is still there after the milter stopped" % left)
@@ -321,7 +328,8 @@ def t_stale_register_check(r):
 CHECKS = [
     (t_good_start_and_stop, "without a ReleaseKey: -n says it will be made; the start makes "
                             "it 0600 for the service user, writes the PID file as that user; "
-                            "SIGTERM removes the PID file and the socket"),
+                            "after a reload, SIGTERM exits 0 and removes the PID file and "
+                            "the socket"),
     (t_missing_log_dir, "AuditLog's directory missing: -n and the start both refuse, naming it"),
     (t_unknown_user, "UserID names no user: -n and the start both refuse"),
     (t_key_unreadable_by_user, "a ReleaseKey only root can read: -n (run as root) and the "
