@@ -68,6 +68,9 @@ static const char *qid(SMFICTX *ctx)
     return q ? q : "NOQUEUE";
 }
 
+/* The steps answered with SMFIS_NOREPLY (on_negotiate says why). */
+#define SMFI_NO_REPLY (SMFIP_NR_CONN | SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY)
+
 static sfsistat on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
                              unsigned long f2, unsigned long f3, unsigned long *pf0,
                              unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
@@ -81,8 +84,13 @@ static sfsistat on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
         return SMFIS_REJECT;
     }
     *pf0 = need;
-    /* Every step, nothing skipped: we need each recipient and all the body. */
-    *pf1 = 0;
+    /* Every step we have a callback for, nothing skipped: we need each
+     * recipient and all the body. The steps whose answer can only be
+     * "go on" (connect, each header, end of headers, each body chunk)
+     * are sent without waiting for one: the MTA streams them, and neither
+     * side pays a round trip per header (libmilter stands in for an MTA
+     * that cannot). A problem there is answered at the end of the message. */
+    *pf1 = f1 & (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFI_NO_REPLY);
     *pf2 = *pf3 = 0;
     /* {auth_authen} at MAIL FROM: an authenticated client's mail is outgoing. */
     smfi_setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen}");
@@ -96,7 +104,7 @@ static sfsistat on_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
     connctx *c = calloc(1, sizeof *c);
     if (!c || smfi_setpriv(ctx, c) != MI_SUCCESS) {
         free(c);
-        return SMFIS_TEMPFAIL;
+        return SMFIS_NOREPLY;     /* MAIL FROM finds no context: tempfail */
     }
     size_t len = !addr ? 0 : addr->sa_family == AF_INET ? sizeof(struct sockaddr_in)
                : addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : 0;
@@ -104,7 +112,7 @@ static sfsistat on_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
         memcpy(&c->client, addr, len);
         c->has_client = 1;
     }
-    return SMFIS_CONTINUE;
+    return SMFIS_NOREPLY;
 }
 
 /* The MTA passes "<addr>"; the register, the log and the audit record
@@ -172,7 +180,7 @@ static sfsistat on_header(SMFICTX *ctx, char *name, char *value)
 {
     connctx *c = conn(ctx);
     if (!c || !c->msg)
-        return SMFIS_TEMPFAIL;
+        return SMFIS_NOREPLY;     /* the end of the message tempfails */
     msgctx *m = c->msg;
     if (strcasecmp(name, SS_TOKEN_HEADER) == 0) {
         m->token_headers++;
@@ -185,25 +193,23 @@ static sfsistat on_header(SMFICTX *ctx, char *name, char *value)
     add(c->msg, ": ", 2);
     add(c->msg, value, strlen(value));
     add(c->msg, "\r\n", 2);
-    return SMFIS_CONTINUE;
+    return SMFIS_NOREPLY;
 }
 
 static sfsistat on_eoh(SMFICTX *ctx)
 {
     connctx *c = conn(ctx);
-    if (!c || !c->msg)
-        return SMFIS_TEMPFAIL;
-    add(c->msg, "\r\n", 2);
-    return SMFIS_CONTINUE;
+    if (c && c->msg)
+        add(c->msg, "\r\n", 2);
+    return SMFIS_NOREPLY;
 }
 
 static sfsistat on_body(SMFICTX *ctx, unsigned char *p, size_t n)
 {
     connctx *c = conn(ctx);
-    if (!c || !c->msg)
-        return SMFIS_TEMPFAIL;
-    add(c->msg, (const char *)p, n);
-    return SMFIS_CONTINUE;
+    if (c && c->msg)
+        add(c->msg, (const char *)p, n);
+    return SMFIS_NOREPLY;
 }
 
 /* Remove every release header a message carries: the honoured one has

@@ -1,5 +1,6 @@
 #include "audit.h"
 #include "base/buf.h"
+#include "certs/hmac.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,21 +8,20 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 void ss_audit_hmac(const unsigned char *key, size_t keylen, ss_type t,
                    const char *value, char out[65])
 {
-    ss_buf msg = SS_BUF_INIT;
-    ss_buf_printf(&msg, "%s:%s", ss_type_name(t), value);
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)msg.p, msg.len, md, &mdlen);
-    explicit_bzero(msg.p, msg.len);
-    ss_buf_free(&msg);
-    for (unsigned i = 0; i < 32 && i < mdlen; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    static const char hex[] = "0123456789abcdef";
+    const char *name = ss_type_name(t);
+    const ss_hmac_piece in[] = { { name, strlen(name) }, { ":", 1 }, { value, strlen(value) } };
+    unsigned char md[SS_HMAC_LEN];
+    if (ss_hmac_sha256(key, keylen, in, 3, md) != 0)
+        memset(md, 0, sizeof md);        /* never the value: all zeroes is no match */
+    for (unsigned i = 0; i < SS_HMAC_LEN; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
     out[64] = '\0';
 }
 

@@ -1,4 +1,5 @@
 #include "chain.h"
+#include "certs/hmac.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -47,20 +48,8 @@ int ss_chain_record_ok(const char *rec, size_t len)
 int ss_chain_mac(const unsigned char key[SS_CHAIN_LEN], const unsigned char prev[SS_CHAIN_LEN],
                  const char *p, size_t covered, unsigned char out[SS_CHAIN_LEN])
 {
-    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
-        OSSL_PARAM_construct_end(),
-    };
-    size_t n = 0;
-    int ok = ctx && EVP_MAC_init(ctx, key, SS_CHAIN_LEN, params)
-             && EVP_MAC_update(ctx, prev, SS_CHAIN_LEN)
-             && EVP_MAC_update(ctx, (const unsigned char *)p, covered)
-             && EVP_MAC_final(ctx, out, &n, SS_CHAIN_LEN) && n == SS_CHAIN_LEN;
-    EVP_MAC_CTX_free(ctx);
-    EVP_MAC_free(mac);
-    return ok ? 0 : -1;
+    const ss_hmac_piece in[] = { { prev, SS_CHAIN_LEN }, { p, covered } };
+    return ss_hmac_sha256(key, SS_CHAIN_LEN, in, 2, out);
 }
 
 void ss_chain_hex(const unsigned char c[SS_CHAIN_LEN], char out[SS_CHAIN_HEX + 1])

@@ -55,22 +55,24 @@ static void from_cp1252(ss_buf *b, const char *s, size_t n)
     }
 }
 
-/* Valid UTF-8 is copied; each bad byte becomes U+FFFD, so nothing that
- * separated two digit groups is lost. */
+/* Valid UTF-8 is copied, a valid run at a time (GLib's check, one call
+ * per run rather than one per character); each bad byte, and each NUL
+ * (where GLib's check also stops), becomes U+FFFD as before, so nothing
+ * that separated two digit groups is lost. */
 static void from_utf8(ss_buf *b, const char *s, size_t n)
 {
     ss_buf_reserve(b, n);
     size_t i = 0;
     while (i < n) {
-        gunichar c = g_utf8_get_char_validated(s + i, (gssize)(n - i));
-        if (c == (gunichar)-1 || c == (gunichar)-2) {
+        const gchar *end;
+        g_utf8_validate_len(s + i, n - i, &end);
+        size_t good = (size_t)(end - (s + i));
+        ss_buf_add(b, s + i, good);
+        i += good;
+        if (i < n) {
             put_cp(b, 0xFFFD);
             i++;
-            continue;
         }
-        size_t k = (size_t)g_utf8_skip[(unsigned char)s[i]];
-        ss_buf_add(b, s + i, k);
-        i += k;
     }
 }
 
