@@ -12,6 +12,7 @@ static int usage(void)
         "       safesharectl audit search [what to look for] [--json|--csv] [--log FILE ...]\n"
         "       safesharectl audit show REFERENCE [--json] [--log FILE ...]\n"
         "       safesharectl audit report [--from DATE] [--to DATE] [--html FILE] [--json]\n"
+        "       safesharectl audit digest [--after SEQ:CHAIN]\n"
         "(see safesharectl(8))\n");
     return 2;
 }
@@ -24,6 +25,8 @@ int ss_ctl_audit(const char *conf, int argc, char **argv)
         return ss_audit_verify_cmd(conf, argc - 1, argv + 1);
     if (!strcmp(argv[1], "search"))
         return ss_audit_search_cmd(conf, argc - 1, argv + 1);
+    if (!strcmp(argv[1], "digest"))
+        return ss_audit_digest_cmd(conf, argc - 1, argv + 1);
     if (!strcmp(argv[1], "report"))
         return ss_audit_report_cmd(conf, argc - 1, argv + 1);
     if (!strcmp(argv[1], "show"))

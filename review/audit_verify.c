@@ -5,6 +5,7 @@
 #include "audit/chain.h"
 #include "audit/headfile.h"
 #include "audit/verify.h"
+#include "base/buf.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -49,22 +50,49 @@ static int default_head(const ss_config *c, ss_verify_opts *o, char *src, size_t
     return 0;
 }
 
-static void report(const ss_verify_result *r)
+void ss_audit_ctl_verdict(const ss_verify_result *r, ss_buf *out)
 {
     char hex[SS_CHAIN_HEX + 1];
     if (!r->ok && !r->file[0]) {
-        printf("%s\n", r->why);
-        return;
+        ss_buf_printf(out, "%s\n", r->why);
+    } else if (!r->ok) {
+        ss_buf_printf(out, "%s:%llu: %s\n", r->file, r->line, r->why);
+        ss_buf_printf(out, "(%llu record%s before it %s intact)\n", r->records,
+                      r->records == 1 ? "" : "s", r->records == 1 ? "is" : "are");
+    } else {
+        ss_chain_hex(r->last.chain, hex);
+        ss_buf_printf(out, "verified %llu record%s in %zu file%s, head %llu:%s\n", r->records,
+                      r->records == 1 ? "" : "s", r->files, r->files == 1 ? "" : "s",
+                      r->last.seq, hex);
     }
-    if (!r->ok) {
-        printf("%s:%llu: %s\n", r->file, r->line, r->why);
-        printf("(%llu record%s before it %s intact)\n", r->records, r->records == 1 ? "" : "s",
-               r->records == 1 ? "is" : "are");
-        return;
+}
+
+int ss_audit_ctl_check(const ss_config *cfg, char *const *given, size_t ngiven,
+                       ss_verify_opts *o, ss_verify_result *r)
+{
+    char src[1100];
+    char **files = NULL;
+    long n = ss_audit_ctl_files(cfg, given, ngiven, &files);
+    unsigned char key[SS_CHAIN_LEN];
+    int rc = 2;
+    if (n >= 0 && (ngiven || default_head(cfg, o, src, sizeof src) == 0)
+        && ss_chain_key(cfg->audit_key, cfg->audit_key_len, key) == 0) {
+        ss_verify_files(key, files, (size_t)n, o, r);
+        rc = 0;
     }
-    ss_chain_hex(r->last.chain, hex);
-    printf("verified %llu record%s in %zu file%s, head %llu:%s\n", r->records,
-           r->records == 1 ? "" : "s", r->files, r->files == 1 ? "" : "s", r->last.seq, hex);
+    if (o->head_source == src)
+        o->head_source = "the head file";
+    explicit_bzero(key, sizeof key);
+    for (long i = 0; i < n; i++)
+        free(files[i]);
+    free(files);
+    return rc;
+}
+
+int ss_audit_ctl_head_opt(int opt, const char *arg, ss_verify_opts *o)
+{
+    return opt == 'h' ? head_arg("--head", arg, &o->have_head, &o->head)
+         : opt == 'a' ? head_arg("--after", arg, &o->have_after, &o->after) : -1;
 }
 
 int ss_audit_verify_cmd(const char *conf, int argc, char **argv)
@@ -79,31 +107,22 @@ int ss_audit_verify_cmd(const char *conf, int argc, char **argv)
     while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
         if (c == 'c')
             conf = optarg;
-        else if (c == 'h' ? head_arg("--head", optarg, &o.have_head, &o.head)
-                 : c == 'a' ? head_arg("--after", optarg, &o.have_after, &o.after) : -1)
+        else if (ss_audit_ctl_head_opt(c, optarg, &o) != 0)
             return usage();
     }
     ss_config *cfg = ss_ctl_config_audit(conf);
     if (!cfg)
         return 2;
-    char src[1100];
-    char **files = NULL;
-    size_t given = (size_t)(argc - optind);
-    long n = ss_audit_ctl_files(cfg, argv + optind, given, &files);
-    unsigned char key[SS_CHAIN_LEN];
-    int rc = 2;
-    if (n >= 0 && (given || default_head(cfg, &o, src, sizeof src) == 0)
-        && ss_chain_key(cfg->audit_key, cfg->audit_key_len, key) == 0) {
-        ss_verify_result r;
-        ss_verify_files(key, files, (size_t)n, &o, &r);
-        report(&r);
+    ss_verify_result r;
+    int rc = ss_audit_ctl_check(cfg, argv + optind, (size_t)(argc - optind), &o, &r);
+    if (rc == 0) {
+        ss_buf out = SS_BUF_INIT;
+        ss_audit_ctl_verdict(&r, &out);
+        fputs(out.p, stdout);
+        ss_buf_free(&out);
         rc = r.ok ? 0 : 1;
         ss_verify_result_free(&r);
     }
-    explicit_bzero(key, sizeof key);
-    for (long i = 0; i < n; i++)
-        free(files[i]);
-    free(files);
     ss_config_free(cfg);
     return rc;
 }

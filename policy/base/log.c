@@ -18,9 +18,14 @@ static const struct { const char *name; int fac; } facilities[] = {
 
 int ss_log_open(const char *facility, int to_stderr)
 {
+    return ss_log_open_as("safeshare-milter", facility, to_stderr);
+}
+
+int ss_log_open_as(const char *ident, const char *facility, int to_stderr)
+{
     for (size_t i = 0; i < sizeof facilities / sizeof *facilities; i++) {
         if (strcmp(facility, facilities[i].name) == 0) {
-            openlog("safeshare-milter", LOG_PID | LOG_NDELAY | (to_stderr ? LOG_PERROR : 0),
+            openlog(ident, LOG_PID | LOG_NDELAY | (to_stderr ? LOG_PERROR : 0),
                     facilities[i].fac);
             opened = 1;
             return 0;

@@ -52,6 +52,7 @@ static const keydef keys[] = {
     { "AuditGroup",          K_STR,    F(audit_group), 0, 0 },
     { "RequirePurpose",      K_BOOL,   F(require_purpose), 0, 0 },
     { "RemovePurposeTag",    K_BOOL,   F(remove_purpose_tag), 0, 0 },
+    { "AuditDigestTo",       K_STR,    F(audit_digest_to), 0, 0 },
     { "QuarantineDir",       K_PATH,   F(quarantine_dir), 0, 0 },
     { "QuarantineKey",       K_PATH,   F(quarantine_key_path), 0, 0 },
     { "ReleaseKey",          K_PATH,   F(release_key_path), 0, 0 },

@@ -40,6 +40,7 @@ typedef struct ss_config {
     char *audit_group;         /* may read the trail and AuditKey, or NULL */
     int require_purpose;       /* refuse a share of child data that states no purpose */
     int remove_purpose_tag;    /* deliver the subject without its [share: ...] tag */
+    char *audit_digest_to;     /* gets the daily audit digest (audit digest), or NULL */
     char *quarantine_dir;
     char *quarantine_key_path; /* optional: encrypt held mail at rest */
     unsigned char quarantine_key[256];

@@ -19,7 +19,7 @@
 #define TEMPLATE_MAX 65536
 
 static const char *const names[SS_NOTE__COUNT] = {
-    "held", "waiting", "released", "refused", "reminder", "register",
+    "held", "waiting", "released", "refused", "reminder", "register", "audit",
 };
 
 const char *ss_note_name(ss_note_kind k)
@@ -44,7 +44,8 @@ enum {
     P_REFERENCE, P_SENDER, P_RECIPIENTS, P_FOUND, P_RECEIVED, P_DSL_NAME, P_DSL_CONTACT,
     P_SITE_NAME, P_PORTAL_URL, P_REVIEWER, P_REASON, P_SHOW_COMMAND, P_LIST, P_COUNT,
     P_HOURS, P_NOTE, P_PROBLEM, P_REGISTER, P_SERIAL, P_EXPIRES, P_REVIEW_LINK,
-    P_SENDER_LINK, P_QUEUE_LINK, P_LINK_EXPIRES, P_RELEASE_COMMAND, P_REFUSE_COMMAND, P__COUNT
+    P_SENDER_LINK, P_QUEUE_LINK, P_LINK_EXPIRES, P_RELEASE_COMMAND, P_REFUSE_COMMAND,
+    P_STATUS, P_RESULT, P_HEAD, P_TRAIL, P__COUNT
 };
 
 static const char *const placeholders[P__COUNT] = {
@@ -52,6 +53,7 @@ static const char *const placeholders[P__COUNT] = {
     "site_name", "portal_url", "reviewer", "reason", "show_command", "list", "count",
     "hours", "note", "problem", "register", "serial", "expires", "review_link",
     "sender_link", "queue_link", "link_expires", "release_command", "refuse_command",
+    "status", "result", "head", "trail",
 };
 
 struct ss_notify_templates {
@@ -174,6 +176,7 @@ static int check_addresses(const ss_config *c, char *err, size_t errlen)
     const struct { const char *key, *v; } a[] = {
         { "NotifyFrom", c->notify_from }, { "DSLAddress", c->dsl_address },
         { "DSLDeputyAddress", c->dsl_deputy_address }, { "AdminAddress", c->admin_address },
+        { "AuditDigestTo", c->audit_digest_to },
     };
     for (size_t i = 0; i < sizeof a / sizeof *a; i++) {
         if (a[i].v && !ss_notify_address_ok(a[i].v)) {
@@ -236,6 +239,11 @@ size_t ss_notify_recipients(const ss_config *c, ss_note_kind k, const ss_note *n
     if (!c->notify_from || !ss_notify_address_ok(c->notify_from))
         return 0;
     size_t m = 0;
+    if (k == SS_NOTE_AUDIT) {
+        if (c->audit_digest_to)
+            to[m++] = c->audit_digest_to;
+        return m;
+    }
     if (k == SS_NOTE_REGISTER) {
         if (c->admin_address)
             to[m++] = c->admin_address;
@@ -411,6 +419,10 @@ static void values_make(const ss_config *c, ss_note_kind k, const ss_note *n, va
     snprintf(tmp, sizeof tmp, "%llu", n->serial);
     out->v[P_SERIAL] = ss_xstrdup(n->serial ? tmp : "");
     out->v[P_EXPIRES] = ss_xstrdup(n->expires ? n->expires : "");
+    out->v[P_STATUS] = ss_xstrdup(n->status ? n->status : "");
+    out->v[P_RESULT] = ss_xstrdup(n->result ? n->result : "");
+    out->v[P_HEAD] = ss_xstrdup(n->head ? n->head : "");
+    out->v[P_TRAIL] = ss_xstrdup(n->trail ? n->trail : "");
     /* Values come from envelopes and a reviewer's typing: no control
      * character may reach a header or break a line; only the list keeps
      * its line feeds. */

@@ -30,6 +30,8 @@ typedef enum {
     SS_NOTE_REMINDER,        /* to DSLAddress and the deputy: still waiting */
     SS_NOTE_REGISTER,        /* to AdminAddress and DSLAddress: the register is
                                 stale or its update keeps failing (daily) */
+    SS_NOTE_AUDIT,           /* to AuditDigestTo: the daily check of the audit
+                                trail and where its chain stands */
     SS_NOTE__COUNT
 } ss_note_kind;
 
@@ -57,6 +59,10 @@ typedef struct {
     const char *register_path;       /* register: the Register file */
     unsigned long long serial;       /* register: the one in force */
     const char *expires;             /* register: its %expires */
+    const char *status;              /* audit: "all 1234 records verified", or a break */
+    const char *result;              /* audit: what verify printed */
+    const char *head;                /* audit: where the chain stands, SEQ:CHAIN */
+    const char *trail;               /* audit: the AuditLog file */
 } ss_note;
 
 /* The templates in use: the built-in ones, each replaced by

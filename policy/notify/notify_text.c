@@ -160,6 +160,27 @@ static const char register_note[] =
     "\n"
     "{site_name}\n";
 
+/* For whoever keeps the trail's head away from the mail server (the DPO):
+ * the day's check of the audit trail, and the command that will prove
+ * later that nothing up to today was changed or removed. */
+static const char audit_note[] =
+    "Subject: Audit trail check: {status}\n"
+    "\n"
+    "The audit trail that records each decision to share, or not, was\n"
+    "checked today ({trail}):\n"
+    "\n"
+    "  {result}\n"
+    "\n"
+    "{problem}\n"
+    "\n"
+    "Please keep this message. It is a copy of where the trail stands today,\n"
+    "kept away from the mail server. To prove later that no record up to\n"
+    "here has been changed or removed, run this on the mail server:\n"
+    "  safesharectl audit verify --head \\\n"
+    "    {head}\n"
+    "\n"
+    "{site_name}\n";
+
 const char *ss_notify_default(ss_note_kind k)
 {
     switch (k) {
@@ -169,6 +190,7 @@ const char *ss_notify_default(ss_note_kind k)
     case SS_NOTE_REFUSED: return refused;
     case SS_NOTE_REMINDER: return reminder;
     case SS_NOTE_REGISTER: return register_note;
+    case SS_NOTE_AUDIT: return audit_note;
     default: return NULL;
     }
 }

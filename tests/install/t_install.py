@@ -59,6 +59,7 @@ def expected(d):
             d["mandir"] + "/man8/safeshare-milter.8", d["mandir"] + "/man8/safesharectl.8",
             d["mandir"] + "/man5/safeshare.conf.5", d["mandir"] + "/man5/safeshare-register.5",
             d["mandir"] + "/man5/safeshare-quarantine.5",
+            d["mandir"] + "/man5/safeshare-audit.5",
             docs + "/INSTALL", docs + "/README.md",
             docs + "/examples/safeshare.conf.sample", docs + "/examples/register.sample",
             docs + "/examples/postfix-master.cf.snippet",
@@ -66,6 +67,8 @@ def expected(d):
             d["systemdsystemunitdir"] + "/safeshare-milter.service",
             d["systemdsystemunitdir"] + "/safeshare-remind.service",
             d["systemdsystemunitdir"] + "/safeshare-remind.timer",
+            d["systemdsystemunitdir"] + "/safeshare-audit-digest.service",
+            d["systemdsystemunitdir"] + "/safeshare-audit-digest.timer",
             d["tmpfilesdir"] + "/safeshare.conf",
             d["sysconfdir"] + "/logrotate.d/safeshare"]
 

@@ -39,9 +39,14 @@ BODY = ("Hello,\r\n\r\nThe child protection conference for the child below is on
         "Monday.\r\nNHS number: 943 476 5919\r\n\r\nThanks\r\n")
 
 
+DPO = "dpo@exampleshire.gov.uk"
+
+
 def purpose_lab():
     return pflab.Lab(on_insecure="quarantine",
-                     milter_conf="RequirePurpose   yes\nRemovePurposeTag yes\n")
+                     milter_conf="RequirePurpose   yes\nRemovePurposeTag yes\n"
+                                 "NotifyFrom       safeshare@stmarys.sch.uk\n"
+                                 "AuditDigestTo    %s\n" % DPO)
 
 
 def message(subject, to, extra="", body=BODY):
@@ -66,12 +71,25 @@ class Run:
                 and "action" in r]
         return recs[-1] if recs else None
 
-    def delivered_subjects(self):
+    def messages(self, notices=False):
+        """The sink's messages (parsed): the practitioners' mail, or
+        safeshare's own notices."""
         out = []
-        for _, raw in self.lab.delivered_messages():
+        for env, raw in self.lab.delivered_messages():
             m = email.message_from_bytes(raw, policy=email.policy.default)
-            out.append((str(m["Subject"]), m.get("X-Share-Purpose"), m.get("X-Safeshare-Ref")))
+            if bool(m.get("X-Safeshare-Notice")) == notices:
+                out.append((env, m))
         return out
+
+    def delivered_subjects(self):
+        return [(str(m["Subject"]), m.get("X-Share-Purpose"), m.get("X-Safeshare-Ref"))
+                for _, m in self.messages()]
+
+    def wait_mail(self, n, notices=False, timeout=30):
+        deadline = time.monotonic() + timeout
+        while len(self.messages(notices)) < n and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return len(self.messages(notices)) >= n
 
 
 def diag(code, text):
@@ -91,7 +109,7 @@ def no_purpose_is_refused_with_how_to_add_it(r):
     if not rec or rec.get("rule") != "RequirePurpose" or rec.get("purpose") is not None:
         bad.append("no RequirePurpose record: %r" % (rec and rec.get("rule")))
     time.sleep(1)
-    if r.lab.delivered():
+    if r.messages():
         bad.append("something was delivered")
     return bad, diag(code, text)
 
@@ -100,7 +118,7 @@ def tag_in_subject_goes_and_is_recorded(r):
     code, text = r.lab.send(SENDER, [SECURE],
                             message("Referral [share: s47 enquiry] for Monday", SECURE))
     bad = [] if code == 250 else ["expected 250"]
-    if not r.lab.wait_delivered(1):
+    if not r.wait_mail(1):
         return bad + ["nothing delivered"], diag(code, text)
     subject, _, ref = r.delivered_subjects()[-1]
     if subject != "Referral for Monday":
@@ -118,11 +136,11 @@ def tag_in_subject_goes_and_is_recorded(r):
 
 
 def header_states_it_masked(r):
-    n = len(r.lab.delivered())
+    n = len(r.messages())
     extra = "X-Share-Purpose: early help for NHS 401 023 2137\r\n"
     code, text = r.lab.send(SENDER, [SECURE], message("Team around the family", SECURE, extra))
     bad = [] if code == 250 else ["expected 250"]
-    if not r.lab.wait_delivered(n + 1):
+    if not r.wait_mail(n + 1):
         return bad + ["nothing delivered"], diag(code, text)
     subject, header, ref = r.delivered_subjects()[-1]
     if subject != "Team around the family" or not header:
@@ -138,27 +156,27 @@ def header_states_it_masked(r):
 
 
 def no_child_data_needs_no_purpose(r):
-    n = len(r.lab.delivered())
+    n = len(r.messages())
     code, text = r.lab.send(SENDER, [SECURE], message(
         "Staff rota", SECURE, body="The rota for next week is attached.\r\n"))
-    bad = [] if code == 250 and r.lab.wait_delivered(n + 1) else ["not delivered"]
+    bad = [] if code == 250 and r.wait_mail(n + 1) else ["not delivered"]
     return bad, diag(code, text)
 
 
 def release_is_recorded_with_the_dsl_reason(r):
-    n = len(r.lab.delivered())
+    n = len(r.messages())
     code, text = r.lab.send(SENDER, [INSECURE],
                             message("Referral [share: s47 enquiry]", INSECURE))
     time.sleep(1)
     held = [rec for rec in r.lab.audit_records() if rec.get("action") == "quarantine"]
-    if code != 250 or not held or len(r.lab.delivered()) != n:
+    if code != 250 or not held or len(r.messages()) != n:
         return ["expected the insecure share held, not delivered"], diag(code, text)
     ref = held[-1]["reference"]
     rc, out, err = r.ctl("quarantine", "release", ref, "--reviewer", "Ms Amara Patel",
                          "--reason", "Parent confirmed by phone")
     if rc != 0:
         return ["release exited %d: %s" % (rc, err)], [out]
-    if not r.lab.wait_delivered(n + 1, timeout=30):
+    if not r.wait_mail(n + 1):
         return ["the released message was not delivered"], [out, err]
     subject, _, new_ref = r.delivered_subjects()[-1]
     bad = [] if subject == "Referral" else ["released subject %r" % subject]
@@ -173,9 +191,10 @@ def release_is_recorded_with_the_dsl_reason(r):
 
 def the_trail_verifies_and_searches(r):
     bad = []
+    before = len(r.lab.audit_records())       # notices may still add records
     rc, out, err = r.ctl("audit", "verify")
     m = re.match(r"verified (\d+) records in 1 file, head \1:[0-9a-f]{64}$", out.strip())
-    if rc != 0 or not m or int(m.group(1)) != len(r.lab.audit_records()):
+    if rc != 0 or not m or not before <= int(m.group(1)) <= len(r.lab.audit_records()):
         bad.append("verify: (%d) %s %s" % (rc, out.strip(), err.strip()))
     with open(r.lab.path("audit", "audit.key"), "rb") as f:
         key = f.read()
@@ -201,6 +220,47 @@ def the_trail_verifies_and_searches(r):
     return bad, out.splitlines()
 
 
+def digests(r):
+    """The mailed digests: (subject, body) each."""
+    return [(str(m["Subject"]), m.get_content().replace("\r\n", "\n"))
+            for env, m in r.messages(notices=True)
+            if m.get("X-Safeshare-Notice", "").startswith("audit")]
+
+
+def wait_digests(r, n, timeout=30):
+    deadline = time.monotonic() + timeout
+    while len(digests(r)) < n and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return len(digests(r)) >= n
+
+
+def the_daily_digest_keeps_the_head_off_the_machine(r):
+    rc, out, err = r.ctl("audit", "digest")
+    bad = [] if rc == 0 else ["digest exit %d: %s" % (rc, err)]
+    m = re.search(r"head ((\d+):[0-9a-f]{64})", out)
+    if not m or not wait_digests(r, 1):
+        return bad + ["no digest mailed to %s" % DPO], out.splitlines()
+    subject, body = digests(r)[-1]
+    if subject != "Audit trail check: all %s records verified" % m.group(2):
+        bad.append("digest subject %r" % subject)
+    if "safesharectl audit verify --head \\\n    %s\n" % m.group(1) not in body:
+        bad.append("the digest does not give the command with today's head")
+    # Someone edits a record: tomorrow's digest says where.
+    with open(r.lab.audit_log, "rb") as f:
+        lines = f.readlines()
+    lines[1] = lines[1].replace(b'"action":"', b'"action":"x', 1)
+    with open(r.lab.audit_log, "wb") as f:
+        f.writelines(lines)
+    rc, out, err = r.ctl("audit", "digest")
+    if rc != 1 or not wait_digests(r, 2) \
+            or digests(r)[-1][0] != "Audit trail check: BROKEN at %s:2" % r.lab.audit_log:
+        bad.append("after an edit: exit %d, %r" % (rc, digests(r)[-1][0] if digests(r) else None))
+    rc, out, err = r.ctl("audit", "verify", "--head", m.group(1), r.lab.audit_log)
+    if rc != 1 or not out.startswith(r.lab.audit_log + ":2: record 2 was changed"):
+        bad.append("verify --head after the edit: (%d) %s" % (rc, out))
+    return bad, out.splitlines()
+
+
 CHECKS = [
     (no_purpose_is_refused_with_how_to_add_it,
      "RequirePurpose: a secure share of child data with no purpose is refused, with how to add one"),
@@ -213,6 +273,8 @@ CHECKS = [
      "a held share released by the DSL: delivered once, recorded with who and why"),
     (the_trail_verifies_and_searches,
      "the trail the milter and safesharectl wrote verifies; search by NHS number finds it all"),
+    (the_daily_digest_keeps_the_head_off_the_machine,
+     "the daily digest mails the verified head; after an edit it says where the trail broke"),
 ]
 
 if __name__ == "__main__":
