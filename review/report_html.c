@@ -12,7 +12,8 @@
 
 #define TOP 10
 #define W 720            /* the chart's width in SVG units */
-#define LABEL 310        /* the label column */
+#define LABEL 350        /* the label column */
+#define CUT 42           /* characters of a label that fit in it */
 #define BAR (W - LABEL - 70)
 #define ROW 30
 
@@ -76,11 +77,17 @@ static void tile(GString *o, const char *colour, const char *figure, const char 
 static void bar_row(GString *o, int y, const char *label, const long n[2], int two, long max,
                     const char *const colour[2])
 {
-    gchar *cut = g_utf8_strlen(label, -1) > 36 ? g_strdup_printf("%.*s\xe2\x80\xa6",
-        (int)(g_utf8_offset_to_pointer(label, 35) - label), label) : g_strdup(label);
+    int long_label = g_utf8_strlen(label, -1) > CUT;
+    gchar *cut = long_label ? g_strdup_printf("%.*s\xe2\x80\xa6",
+        (int)(g_utf8_offset_to_pointer(label, CUT - 1) - label), label) : g_strdup(label);
     g_string_append_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", LABEL - 10,
                            y + 15);
     esc(o, cut);
+    if (long_label) {   /* the whole label when the pointer rests on it */
+        g_string_append(o, "<title>");
+        esc(o, label);
+        g_string_append(o, "</title>");
+    }
     g_string_append(o, "</text>");
     int x = LABEL;
     for (int s = 0; s < (two ? 2 : 1); s++) {
@@ -179,8 +186,11 @@ static void waits(GString *o, const ss_report *r)
     ss_report_duration(r->longest, lng);
     int used = r->reviewed ? snprintf(note, sizeof note, "Median wait %s, longest %s. ", med, lng)
                            : snprintf(note, sizeof note, "None reviewed yet. ");
+    /* "still waiting" is also a bar: say how many of those are overdue, so
+     * the two figures are not read as one that disagrees with itself */
     snprintf(note + used, sizeof note - (size_t)used, "Overdue after %ld hours: %ld reviewed "
-             "late, %ld still waiting.", r->overdue_hours, r->reviewed_late, r->waiting_overdue);
+             "late; %ld of the %ld still waiting are overdue.", r->overdue_hours,
+             r->reviewed_late, r->waiting_overdue, r->waiting);
     chart c = { "How long held mail waited for the DSL", note, "wait", 0, { AMBER, AMBER },
                 { "messages", "" } };
     section_rows(o, &c, rows, n);
@@ -211,8 +221,9 @@ static void tiles(GString *o, const ss_report *r)
 void ss_report_html(const ss_report *r, GString *o)
 {
     static const chart org = { "Shares of child data, by organisation",
-        "Each secure share, counted once for each recipient organisation, with the basis "
-        "the secure-domain register gives for it.", "org", 0, { GREEN, GREEN },
+        "Each share, counted once for each recipient organisation, with the basis the "
+        "secure-domain register gives for it; a recipient not on the register, sent to "
+        "because the DSL released the message, is shown by its domain.", "org", 0, { GREEN, GREEN },
         { "shares", "" } };
     static const chart why = { "Refused and held, by reason", "What stopped each message.",
         "reason", 1, { RED, AMBER }, { "refused", "held" } };

@@ -113,6 +113,12 @@ def html_is_one_page(s):
         bad.append("expected 6 charts, found %d" % html.count("<svg"))
     if "<Sixth Form>" in html or "Oakfield Academy &amp; &lt;Sixth Form&gt;" not in html:
         bad.append("an organisation's name from the trail is not escaped")
+    if "<title>Oakfield Academy &amp; &lt;Sixth Form&gt; (local-agreement)</title>" not in html:
+        bad.append("a label cut to fit its chart does not carry the whole of it")
+    rv = w["review"]
+    said = "%d of the %d still waiting are overdue" % (rv["waiting_overdue"], rv["waiting"])
+    if said not in html:
+        bad.append("the waits chart does not say '%s'" % said)
     for n in (w["messages"], w["shares"], w["refused"], w["held"]):
         if "<b>%d</b>" % n not in html:
             bad.append("the headline %d is not on the page" % n)
@@ -124,7 +130,8 @@ CHECKS = [
                     "reason and sender domain, types, destinations, review times) as counted here"),
     (a_shorter_period, "--from/--to take only the decisions of those days"),
     (text_says_the_same, "the plain-text report says the same figures"),
-    (html_is_one_page, "--html writes one self-contained page, six charts, escaped"),
+    (html_is_one_page, "--html writes one self-contained page, six charts, escaped, "
+                          "long labels whole on hover, the overdue waiting counted"),
 ]
 
 if __name__ == "__main__":
