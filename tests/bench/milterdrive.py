@@ -3,7 +3,7 @@
 Postfix's smtpd would, with no MTA in the way: for profiling the milter
 alone (doc/performance.md says how it was used).
 
-    milterdrive.py SOCKET MESSAGE.eml COUNT [--conns N] [--from A] [--to B]
+    milterdrive.py SOCKET MESSAGE.eml COUNT [--conns N] [--sender A] [--rcpt B]
 
 Prints messages per second and the milter's answers to the end of each
 message.  Each connection sends its messages one after another, each in a
