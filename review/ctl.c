@@ -5,6 +5,7 @@
  * log. */
 #include "ctl.h"
 #include "base/privs.h"
+#include "quarantine/quarantine.h"
 
 #include <pwd.h>
 #include <stdio.h>
@@ -17,6 +18,8 @@ static ss_config *load(ss_config *(*loader)(const char *, char *, size_t), const
     ss_config *c = loader(path, err, sizeof err);
     if (!c)
         fprintf(stderr, "safesharectl: %s\n", err);
+    else
+        ss_quarantine_plaintext_ok(c->quarantine_plaintext);
     return c;
 }
 

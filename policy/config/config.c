@@ -55,6 +55,7 @@ static const keydef keys[] = {
     { "AuditDigestTo",       K_STR,    F(audit_digest_to), 0, 0 },
     { "QuarantineDir",       K_PATH,   F(quarantine_dir), 0, 0 },
     { "QuarantineKey",       K_PATH,   F(quarantine_key_path), 0, 0 },
+    { "QuarantineAllowPlaintext", K_BOOL, F(quarantine_plaintext), 0, 0 },
     { "ReleaseKey",          K_PATH,   F(release_key_path), 0, 0 },
     { "ReleaseTokenMaxAge",  K_SECONDS, F(release_token_max_age), 0, 0 },
     { "ReleaseSubmitURL",    K_SMTPURL, F(release_submit_url), 0, 0 },

@@ -43,6 +43,7 @@ typedef struct ss_config {
     char *audit_digest_to;     /* gets the daily audit digest (audit digest), or NULL */
     char *quarantine_dir;
     char *quarantine_key_path; /* optional: encrypt held mail at rest */
+    int quarantine_plaintext;  /* QuarantineAllowPlaintext: read entries from before the key */
     unsigned char quarantine_key[256];
     size_t quarantine_key_len;
     /* release of held mail (certs/token.h) */

@@ -65,6 +65,7 @@ ss_state *ss_state_load(const char *conf_path, int open_audit, char *err, size_t
     s->cfg = ss_config_load(conf_path, err, errlen);
     if (!s->cfg)
         goto fail;
+    ss_quarantine_plaintext_ok(s->cfg->quarantine_plaintext);
     /* A ReleaseKey not made yet is made by the milter's start (-n says
      * so); a daemon that still has none cannot hold mail. */
     if ((open_audit || !s->cfg->release_key_missing)

@@ -50,8 +50,8 @@ void ss_qrec_build(ss_buf *b, const ss_qentry *e)
     ss_buf_adds(b, "],");
     put_str(b, "summary", e->summary);
     ss_buf_printf(b, ",\"size\":%llu,\"sha256\":\"%s\",\"encrypted\":%s,\"state\":\"%s\","
-                  "\"history\":[", e->size, e->sha256, e->encrypted ? "true" : "false",
-                  ss_qstate_name(e->state));
+                  "\"counter\":%llu,\"history\":[", e->size, e->sha256,
+                  e->encrypted ? "true" : "false", ss_qstate_name(e->state), e->counter);
     for (size_t i = 0; i < e->nhistory; i++) {
         if (i)
             ss_buf_addc(b, ',');
@@ -398,13 +398,15 @@ static int member(jrd *j, ss_qentry *e, ss_buf *t, int *seen_version)
     if (!strcmp(k, "reference"))
         return str(j, t) == 0 && t->p && ss_reference_ok(t->p)
                ? (strcpy(e->reference, t->p), 0) : -1;
-    if (!strcmp(k, "received") || !strcmp(k, "size")) {
+    if (!strcmp(k, "received") || !strcmp(k, "size") || !strcmp(k, "counter")) {
         if (num(j, &v) != 0 || v < 0)
             return -1;
         if (k[0] == 'r')
             e->received = (time_t)v;
-        else
+        else if (k[0] == 's')
             e->size = (unsigned long long)v;
+        else
+            e->counter = (unsigned long long)v;
         return 0;
     }
     if (!strcmp(k, "sha256"))

@@ -86,6 +86,13 @@ static void entry_name(char out[48], const char *ref, const char *ext)
     snprintf(out, 48, "%s.%s", ref, ext);
 }
 
+static int plaintext_ok;
+
+void ss_quarantine_plaintext_ok(int yes)
+{
+    plaintext_ok = yes;
+}
+
 /* Read and parse REF.json. */
 
 /* What a sealed read's answer means for an entry. */
@@ -98,8 +105,34 @@ static ss_qerr from_seal(int r)
     default: return SS_Q_UNREADABLE;
     }
 }
+/* A record that reads, but must not be believed: written in clear into
+ * an encrypted store, or older than the ledger says. lg may be NULL (it
+ * is loaded for this one record). */
+static ss_qerr distrust(int dirfd, const unsigned char *aes, const ss_qledger *lg, int sealed,
+                        const ss_qentry *e, char *err, size_t errlen)
+{
+    if (!aes)
+        return SS_Q_OK;
+    if (!sealed && !plaintext_ok)
+        return fail(err, errlen, SS_Q_DAMAGED, "%s: the record is in clear but QuarantineKey "
+                    "is set: refused (QuarantineAllowPlaintext yes reads a store from before "
+                    "the key)", e->reference);
+    ss_qledger own;
+    if (!lg && ss_qledger_load(dirfd, aes, &own) != 0)
+        return fail(err, errlen, SS_Q_UNREADABLE, "%s: the store's ledger is unreadable: %s",
+                    e->reference, strerror(errno));
+    unsigned long long max = ss_qledger_max(lg ? lg : &own, e->reference);
+    if (!lg)
+        ss_qledger_free(&own);
+    if (e->counter < max)
+        return fail(err, errlen, SS_Q_DAMAGED, "%s: the record is older than the store's "
+                    "ledger says (%llu, not %llu): an earlier copy was put back; refused",
+                    e->reference, e->counter, max);
+    return SS_Q_OK;
+}
+
 static ss_qerr read_record(int dirfd, const char *ref, const unsigned char *aes,
-                           ss_qentry *e, char *err, size_t errlen)
+                           const ss_qledger *lg, ss_qentry *e, char *err, size_t errlen)
 {
     char name[48];
     entry_name(name, ref, "json");
@@ -109,7 +142,8 @@ static ss_qerr read_record(int dirfd, const char *ref, const unsigned char *aes,
                                : fail(err, errlen, SS_Q_UNREADABLE, "%s: store unreadable: %s",
                                       ref, strerror(errno));
     ss_buf b = SS_BUF_INIT;
-    ss_qerr r = from_seal(ss_seal_read(fd, aes, 'J', ref, -1, RECORD_MAX, &b, NULL));
+    int sealed = 0;
+    ss_qerr r = from_seal(ss_seal_read(fd, aes, 'J', ref, -1, RECORD_MAX, &b, &sealed));
     close(fd);
     if (r == SS_Q_OK && (ss_qrec_parse(b.p, b.len, e) != 0 || strcmp(e->reference, ref) != 0)) {
         ss_qentry_free(e);
@@ -118,7 +152,9 @@ static ss_qerr read_record(int dirfd, const char *ref, const unsigned char *aes,
     ss_buf_free(&b);
     if (r != SS_Q_OK)
         return fail(err, errlen, r, "%s: %s", ref, ss_qerr_message(r));
-    return SS_Q_OK;
+    if ((r = distrust(dirfd, aes, lg, sealed, e, err, errlen)) != SS_Q_OK)
+        ss_qentry_free(e);
+    return r;
 }
 
 /* Write the record of e to a temp file, fsynced. fd stays open (locked). */
@@ -276,6 +312,7 @@ static void first_record(const ss_qput *in, int sealed, ss_qevent *ev, ss_qentry
     e->nrecipients = in->recipients ? in->nrecipients : 0;
     e->summary = (char *)(in->summary ? in->summary : "");
     e->encrypted = sealed;
+    e->counter = 1;
     e->meta_json = (char *)in->meta_json;
     *ev = (ss_qevent){ SS_QS_HELD, now, (char *)"safeshare-milter", e->summary };
     e->history = ev;
@@ -314,6 +351,8 @@ static ss_qerr put_in(int dirfd, const ss_qput *in, const unsigned char *aes,
     if (rc != 0) {
         unlinkat(dirfd, msgname, 0);
         fsync(dirfd);
+    } else if (aes) {
+        ss_qledger_add(dirfd, aes, &e);
     }
     close(mfd);
     if (rc != 0)
@@ -351,6 +390,8 @@ ss_qerr ss_quarantine_put(const char *dir, const ss_qput *in,
 
 static ss_qerr read_message(int dirfd, const ss_qentry *e, const unsigned char *aes, ss_buf *msg)
 {
+    if (aes && !e->encrypted && !plaintext_ok)
+        return SS_Q_DAMAGED;               /* held in clear in an encrypted store */
     char name[48];
     entry_name(name, e->reference, "msg");
     int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -390,7 +431,7 @@ ss_qerr ss_quarantine_get(const char *dir, const char *ref,
     if (dirfd < 0)
         r = fail(err, errlen, SS_Q_UNREADABLE, "%s: store unreadable: %s", dir, strerror(errno));
     else
-        r = read_record(dirfd, ref, use, e, err, errlen);
+        r = read_record(dirfd, ref, use, NULL, e, err, errlen);
     if (r == SS_Q_OK && msg && (r = read_message(dirfd, e, use, msg)) != SS_Q_OK) {
         fail(err, errlen, r, "%s: %s", ref, ss_qerr_message(r));
         ss_qentry_free(e);
@@ -440,8 +481,8 @@ static int json_ref(const char *name, char ref[32])
     return ss_reference_ok(ref);
 }
 
-static ss_qerr collect(int dirfd, const ss_qfilter *f, const unsigned char *aes, entries *out,
-                       char *err, size_t errlen)
+static ss_qerr collect(int dirfd, const ss_qfilter *f, const unsigned char *aes,
+                       const ss_qledger *lg, entries *out, char *err, size_t errlen)
 {
     int d2 = dup(dirfd);
     DIR *d = d2 >= 0 ? fdopendir(d2) : NULL;
@@ -457,7 +498,7 @@ static ss_qerr collect(int dirfd, const ss_qfilter *f, const unsigned char *aes,
             continue;
         ss_qentry e;
         char why[160];
-        ss_qerr r = read_record(dirfd, ref, aes, &e, why, sizeof why);
+        ss_qerr r = read_record(dirfd, ref, aes, lg, &e, why, sizeof why);
         if (r == SS_Q_UNKNOWN_REF)
             continue;   /* purged while we walked */
         if (r != SS_Q_OK) {
@@ -496,6 +537,7 @@ typedef struct {
     unsigned char aes[SS_SEAL_AES];
     const unsigned char *use;
     int dirfd;
+    ss_qledger lg;               /* read once for the whole walk */
     entries es;
 } walk;
 
@@ -510,7 +552,10 @@ static ss_qerr walk_open(walk *w, const char *dir, const ss_qfilter *f,
     w->dirfd = open_dir(dir);
     if (w->dirfd < 0)
         return fail(err, errlen, SS_Q_UNREADABLE, "%s: store unreadable: %s", dir, strerror(errno));
-    return collect(w->dirfd, f, w->use, &w->es, err, errlen);
+    if (w->use && ss_qledger_load(w->dirfd, w->use, &w->lg) != 0)
+        return fail(err, errlen, SS_Q_UNREADABLE, "%s: the store's ledger is unreadable: %s",
+                    dir, strerror(errno));
+    return collect(w->dirfd, f, w->use, &w->lg, &w->es, err, errlen);
 }
 
 /* Free the walk; an entry that could not be read turns success into its
@@ -520,6 +565,7 @@ static ss_qerr walk_close(walk *w, ss_qerr r)
     if (r == SS_Q_OK && w->es.unreadable)
         r = w->es.worst;
     entries_free(&w->es);
+    ss_qledger_free(&w->lg);
     if (w->dirfd >= 0)
         close(w->dirfd);
     OPENSSL_cleanse(w->aes, sizeof w->aes);
@@ -580,6 +626,7 @@ static ss_qerr replace_record(int dirfd, ss_qentry *e, const unsigned char *aes,
 {
     char tmp[64], name[48];
     entry_name(name, e->reference, "json");
+    e->counter++;
     int fd = write_record(dirfd, e, aes, tmp);
     int rc = fd < 0 ? -1 : renameat(dirfd, tmp, dirfd, name);
     if (rc != 0 && fd >= 0)
@@ -591,6 +638,8 @@ static ss_qerr replace_record(int dirfd, ss_qentry *e, const unsigned char *aes,
     if (rc != 0)
         return fail(err, errlen, SS_Q_WRITE_FAILED, "%s: could not record the decision: %s",
                     e->reference, strerror(errno));
+    if (aes)                               /* after: a crash leaves the record ahead */
+        ss_qledger_add(dirfd, aes, e);
     return SS_Q_OK;
 }
 
@@ -616,7 +665,7 @@ static ss_qerr change_locked(const char *dir, const char *ref, const unsigned ch
         r = errno == ENOENT ? fail(err, errlen, SS_Q_UNKNOWN_REF, "%s: unknown reference", ref)
                             : fail(err, errlen, SS_Q_UNREADABLE, "%s: store unreadable: %s", ref,
                                    strerror(errno));
-    else if ((r = read_record(dirfd, ref, use, &e, err, errlen)) == SS_Q_OK
+    else if ((r = read_record(dirfd, ref, use, NULL, &e, err, errlen)) == SS_Q_OK
              && (r = fn(&e, arg, err, errlen)) == SS_Q_OK)
         r = replace_record(dirfd, &e, use, err, errlen);
     if (lk >= 0)
@@ -716,14 +765,14 @@ ss_qerr ss_quarantine_consume_token(const char *dir, const char *ref,
 /* Under the entry's lock, check again (it may have been decided since the
  * walk), then remove the record first so the entry leaves list at once. */
 static int purge_one(int dirfd, const ss_qentry *seen, time_t older_than, unsigned states,
-                     const unsigned char *aes)
+                     const unsigned char *aes, const ss_qledger *lg)
 {
     int lk = lock_entry(dirfd, seen->reference);
     if (lk < 0)
         return 0;
     ss_qentry e;
     int removed = 0;
-    if (read_record(dirfd, seen->reference, aes, &e, NULL, 0) == SS_Q_OK) {
+    if (read_record(dirfd, seen->reference, aes, lg, &e, NULL, 0) == SS_Q_OK) {
         char name[48];
         entry_name(name, e.reference, "json");
         if ((states & (1u << e.state)) && e.changed < older_than &&
@@ -755,7 +804,7 @@ ss_qerr ss_quarantine_purge(const char *dir, time_t older_than, unsigned states,
         const ss_qentry *e = &w.es.v[i];
         if (!(states & (1u << e->state)) || e->changed >= older_than)
             continue;
-        if (purge_one(w.dirfd, e, older_than, states, w.use)) {
+        if (purge_one(w.dirfd, e, older_than, states, w.use, &w.lg)) {
             if (removed)
                 ++*removed;
             if (cb)

@@ -76,6 +76,12 @@ const char *ss_qstate_name(ss_qstate s);            /* "held", ... */
 int ss_qstate_parse(const char *s, ss_qstate *out); /* 0 ok, -1 unknown */
 
 
+/* QuarantineAllowPlaintext: with a key given, read records and messages
+ * written in clear (a store from before QuarantineKey was set) instead of
+ * refusing them as damaged. Whatever is written is sealed. Process-wide;
+ * off unless the configuration says so. */
+void ss_quarantine_plaintext_ok(int yes);
+
 /* Create dir (0700) if missing, else check it is a directory that group
  * and others cannot reach. For start-up and `-n`. */
 ss_qerr ss_quarantine_init(const char *dir, char *err, size_t errlen);
@@ -130,6 +136,8 @@ typedef struct {
     ss_qevent *history;              /* oldest first; [0] is "held" */
     size_t nhistory;
     char *meta_json;                 /* the caller's object, verbatim */
+    unsigned long long counter;      /* one more at every rewrite of the record
+                                        (0: written before there was one) */
     char *purpose;                   /* why the sender says it must go (their
                                         words, identifiers masked), or NULL */
     char *urgency;                   /* "urgent", "soon" or "routine", or NULL */

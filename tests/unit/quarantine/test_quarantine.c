@@ -72,8 +72,8 @@ static size_t count_files(const char *dir)
     DIR *d = opendir(dir);
     struct dirent *de;
     size_t n = 0;
-    while (d && (de = readdir(d)) != NULL)
-        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+    while (d && (de = readdir(d)) != NULL)     /* the store's own ledger aside */
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && strcmp(de->d_name, ".ledger"))
             n++;
     if (d)
         closedir(d);
@@ -290,6 +290,7 @@ static void list_filters_and_orders_by_age(void **state)
     put_ok(f->dir, &c, KEY, sizeof KEY);
     seen s = { 0 };
     size_t bad = 9;
+    ss_quarantine_plaintext_ok(1);       /* a store from before its key, being migrated */
     assert_int_equal(ss_quarantine_list(f->dir, NULL, KEY, sizeof KEY, remember, &s, &bad, NULL, 0), SS_Q_OK);
     assert_int_equal(bad, 0);
     assert_int_equal(s.n, 3);
@@ -324,6 +325,7 @@ static void list_filters_and_orders_by_age(void **state)
                      SS_Q_NO_KEY);
     assert_int_equal(bad, 1);
     assert_int_equal(s.n, 2);
+    ss_quarantine_plaintext_ok(0);
 }
 
 /* ---- decisions ---- */
@@ -519,6 +521,76 @@ static void a_changed_byte_is_caught(void **state)
     flip_byte(f->dir, "SS-TAMP-0004.msg", 80);
     assert_int_equal(ss_quarantine_get(f->dir, in.reference, NULL, 0, &e, &m, err, sizeof err), SS_Q_DAMAGED);
     ss_buf_free(&m);
+}
+
+static int count_cb(const ss_qentry *e, void *arg);
+
+static void copy_file(const char *dir, const char *from, const char *to)
+{
+    size_t n;
+    char *b = slurp(dir, from, &n), p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, to);
+    FILE *fp = fopen(p, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(b, 1, n, fp), n);
+    fclose(fp);
+    free(b);
+}
+
+/* Found by the security review: with a key set, a record in clear (put
+ * there by hand, or from before the key) was read as if it were ours;
+ * and a sealed record, authentic but old (state released), put back after
+ * its release was used, let the token be used again. */
+static void a_plaintext_record_in_an_encrypted_store_is_refused(void **state)
+{
+    fixture *f = *state;
+    char err[256] = "";
+    ss_qentry e;
+    ss_qput in = basic("SS-PLAI-0001", 0);
+    put_ok(f->dir, &in, NULL, 0);                     /* written in clear */
+    assert_int_equal(ss_quarantine_get(f->dir, in.reference, KEY, sizeof KEY, &e, NULL, err,
+                                       sizeof err), SS_Q_DAMAGED);
+    assert_non_null(strstr(err, "QuarantineAllowPlaintext"));
+    size_t listed = 0, bad = 0;
+    assert_int_equal(ss_quarantine_list(f->dir, NULL, KEY, sizeof KEY, count_cb, &listed, &bad,
+                                        err, sizeof err), SS_Q_DAMAGED);
+    assert_int_equal(listed, 0);
+    /* Migrating a store from before the key: read in clear, written sealed. */
+    ss_quarantine_plaintext_ok(1);
+    ss_buf m = SS_BUF_INIT;
+    assert_int_equal(ss_quarantine_get(f->dir, in.reference, KEY, sizeof KEY, &e, &m, err,
+                                       sizeof err), SS_Q_OK);
+    ss_qentry_free(&e);
+    assert_int_equal(ss_quarantine_set_state(f->dir, in.reference, SS_QS_HELD, SS_QS_REFUSED,
+                                             "dsl", "sent by post", 0, KEY, sizeof KEY, NULL,
+                                             err, sizeof err), SS_Q_OK);
+    ss_quarantine_plaintext_ok(0);
+    size_t n;
+    char *rec = slurp(f->dir, "SS-PLAI-0001.json", &n);
+    assert_memory_equal(rec, "SSQE", 4);
+    free(rec);
+    ss_buf_free(&m);
+}
+
+static void an_old_sealed_record_put_back_is_refused(void **state)
+{
+    fixture *f = *state;
+    char err[256] = "";
+    ss_qput in = basic("SS-ROLL-0001", 0);
+    put_ok(f->dir, &in, KEY, sizeof KEY);
+    assert_int_equal(ss_quarantine_set_state(f->dir, in.reference, SS_QS_HELD, SS_QS_RELEASED,
+                                             "dsl", "secure portal down", 0, KEY, sizeof KEY,
+                                             NULL, err, sizeof err), SS_Q_OK);
+    copy_file(f->dir, "SS-ROLL-0001.json", "saved-copy");
+    assert_int_equal(ss_quarantine_consume_token(f->dir, in.reference, KEY, sizeof KEY, err,
+                                                 sizeof err), SS_Q_OK);
+    copy_file(f->dir, "saved-copy", "SS-ROLL-0001.json");   /* put back: "released" */
+    assert_int_equal(ss_quarantine_consume_token(f->dir, in.reference, KEY, sizeof KEY, err,
+                                                 sizeof err), SS_Q_DAMAGED);
+    assert_non_null(strstr(err, "older"));
+    ss_qentry e;
+    assert_int_equal(ss_quarantine_get(f->dir, in.reference, KEY, sizeof KEY, &e, NULL, err,
+                                       sizeof err), SS_Q_DAMAGED);
 }
 
 /* ---- full disk ---- */
@@ -756,6 +828,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(concurrent_releases_one_wins, setup, teardown),
         cmocka_unit_test_setup_teardown(encrypted_store_reveals_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(a_changed_byte_is_caught, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_plaintext_record_in_an_encrypted_store_is_refused,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(an_old_sealed_record_put_back_is_refused, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(full_disk_by_file_size_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(full_disk_on_tiny_tmpfs, setup, teardown),
         cmocka_unit_test_setup_teardown(purge_removes_only_old_decided_entries, setup, teardown),

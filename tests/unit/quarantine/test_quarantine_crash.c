@@ -154,8 +154,8 @@ static size_t count_files(const char *dir)
     DIR *d = opendir(dir);
     struct dirent *de;
     size_t n = 0;
-    while (d && (de = readdir(d)) != NULL)
-        n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+    while (d && (de = readdir(d)) != NULL)     /* the store's own ledger aside */
+        n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && strcmp(de->d_name, ".ledger");
     if (d)
         closedir(d);
     return n;
@@ -197,6 +197,8 @@ static void killed_at_random_moments(void **state)
     }
     checker c = { dir, 0, 0 };
     size_t unreadable = 0;
+    /* Half the rounds wrote in clear: read as a store being migrated. */
+    ss_quarantine_plaintext_ok(1);
     assert_int_equal(ss_quarantine_list(dir, NULL, KEY, sizeof KEY, check_entry, &c, &unreadable, NULL, 0),
                      SS_Q_OK);
     assert_int_equal(unreadable, 0);
@@ -208,6 +210,7 @@ static void killed_at_random_moments(void **state)
     size_t stored = 0;
     for (size_t i = 0; i < r.n; i++)
         stored += r.kind[i] == 'P';
+    ss_quarantine_plaintext_ok(0);
     print_message("# %d kills; %zu puts and %zu releases reported done, all on record; %zu entries "
                   "listed, all whole; fsck removed %zu leftovers of %zu files\n", rounds, stored,
                   r.n - stored, c.listed, removed, before);
