@@ -154,7 +154,7 @@ static sfsistat on_envfrom(SMFICTX *ctx, char **argv)
     m->st = st;
     m->sender = bare_address(argv[0]);
     ss_msgbuf_init(&m->body, m->st->cfg->body_memory_max, m->st->cfg->max_message_size,
-                   m->st->cfg->temp_dir);
+                   m->st->cfg->temp_dir, m->st->cfg->quarantine_key_len > 0);
     c->msg = m;
     return SMFIS_CONTINUE;
 }
