@@ -14,13 +14,21 @@ int ss_type_is_identifier(ss_type t)
  * identifier finding; or a UPN or child's DOB; or a MEDIUM finding together
  * with safeguarding context, a marking, another identifier of a different
  * value, or a CHI-implied age under 18. */
+/* A named child below HIGH is recorded and never acts (§9.3, §10): a note
+ * to a parent about their child's coat is not a safeguarding share. */
+static int acts(const ss_finding *x)
+{
+    return ss_type_is_identifier(x->type)
+           && (x->type != SS_T_NAMED_CHILD || x->confidence >= SS_CONF_HIGH);
+}
+
 static int identifies_child(const ss_findings *f)
 {
     int medium = 0, ids = 0, child_age = 0;
     const char *first = NULL;
     for (size_t i = 0; i < f->n; i++) {
         const ss_finding *x = &f->v[i];
-        if (!ss_type_is_identifier(x->type))
+        if (!acts(x))
             continue;
         if (x->confidence >= SS_CONF_HIGH || x->type == SS_T_UPN || x->type == SS_T_DOB_CHILD)
             return 1;
@@ -43,7 +51,7 @@ static int identifies_child(const ss_findings *f)
 static int uncertain(const ss_findings *f)
 {
     for (size_t i = 0; i < f->n; i++)
-        if (ss_type_is_identifier(f->v[i].type) && f->v[i].confidence >= SS_CONF_MEDIUM)
+        if (acts(&f->v[i]) && f->v[i].confidence >= SS_CONF_MEDIUM)
             return 1;
     return 0;
 }

@@ -69,6 +69,7 @@ static void on_keyword(void *ctx, size_t idx, size_t s, size_t e)
     ss_segctx *c = ctx;
     if (idx >= kw_nkeywords) {
         ss_sg_hit(c->sg, idx - kw_nkeywords, s, e);
+        ss_sg_occ_add(c, idx - kw_nkeywords, s, e);
         return;
     }
     unsigned mask = kw_set.p[idx].mask;
@@ -143,7 +144,9 @@ void ss_detect_segment(const char *text, size_t len, size_t segidx,
     ss_dob_detect(&c, out);
     ss_sg_detect(&c, out);
     ss_marking_detect(&c, out);
+    ss_named_child_scan(&c, out);
 
+    free(c.sgocc);
     free(tc.v);
     free(digits);
     free(c.kw);
@@ -158,6 +161,7 @@ static int is_identifier(ss_type t)
 
 void ss_detect_grade(ss_findings *f)
 {
+    ss_named_child_finish(f);
     int lift = f->sg_score >= 2 || f->has_marking;
     for (size_t i = 0; i < f->n; i++) {
         ss_finding *x = &f->v[i];

@@ -24,7 +24,7 @@ typedef struct {
     unsigned flags;
     size_t seg;           /* index of the segment it was found in */
     size_t off, len;      /* byte span in the ORIGINAL segment text */
-    char value[40];       /* normalised value: digits, upper-case UPN/NINO,
+    char value[64];       /* normalised value: digits, upper-case UPN/NINO,
                              ISO date for dob_child, marking text for markings;
                              empty for sg_context. NEVER log this. */
     char redacted[48];    /* "*** *** 5919", safe to show and log */
@@ -35,12 +35,15 @@ typedef struct {
     size_t n, cap;
     int sg_score;         /* highest sg_context score of any segment */
     int has_marking;      /* any marking_sensitive finding */
+    struct ss_nc_message *nc;  /* named-child candidates until ss_detect_grade */
 } ss_findings;
 
 typedef struct {
     int ref_year, ref_month, ref_day;  /* "today" for age rules (§7.1) */
     int chi_mod10;                     /* accept the 2026 CHI Mod-10 rule (default 1) */
     int nhs_test_range;                /* report NHS 9xx test-range numbers (default 1) */
+    int filename;                      /* this segment is an attachment's file name:
+                                          '_' '-' '.' read as spaces (§9.3) */
 } ss_detect_opts;
 
 void ss_detect_opts_default(ss_detect_opts *o); /* today's local date, both switches on */
@@ -52,7 +55,8 @@ void ss_detect_segment(const char *text, size_t len, size_t segidx,
                        const ss_detect_opts *o, ss_findings *out);
 
 /* Message-level modifiers (§10: +1 level with sg_context or a marking
- * anywhere in the message). */
+ * anywhere in the message), and the named_child findings (§9.3), which
+ * need the whole message. */
 void ss_detect_grade(ss_findings *f);
 
 /* Hard-rule layer for one type only (the vector tests): returns the number

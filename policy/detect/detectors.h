@@ -61,6 +61,13 @@ void ss_sg_detect(const ss_segctx *c, ss_findings *out);
 /* §9.2 protective markings. */
 void ss_marking_detect(const ss_segctx *c, ss_findings *out);
 
+/* §9.3 named child (detect_named_child.c): each segment after the other
+ * detectors (its dob_child findings are a signal), the findings once per
+ * message from ss_detect_grade; ss_sg_occ_add records a §9.1 term. */
+void ss_sg_occ_add(ss_segctx *c, size_t term, size_t s, size_t e);
+void ss_named_child_scan(const ss_segctx *c, ss_findings *out);
+void ss_named_child_finish(ss_findings *f);
+
 /* The built phrase sets (detect.c, detect_sg.c), for the unit tests. */
 const ss_phrase_set *ss_kw_phrases(void);
 const ss_phrase_set *ss_sg_phrases(void);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "named_child.h"
 
 int ss_conf_step(int conf, int delta)
 {
@@ -19,8 +20,7 @@ int ss_conf_step(int conf, int delta)
     return levels[i];
 }
 
-ss_finding *ss_finding_add(const ss_segctx *c, ss_findings *out, ss_type t,
-                           size_t s, size_t e)
+ss_finding *ss_finding_push(ss_findings *out, ss_type t)
 {
     if (out->n == out->cap) {
         out->cap = out->cap ? out->cap * 2 : 8;
@@ -29,6 +29,13 @@ ss_finding *ss_finding_add(const ss_segctx *c, ss_findings *out, ss_type t,
     ss_finding *f = &out->v[out->n++];
     memset(f, 0, sizeof *f);
     f->type = t;
+    return f;
+}
+
+ss_finding *ss_finding_add(const ss_segctx *c, ss_findings *out, ss_type t,
+                           size_t s, size_t e)
+{
+    ss_finding *f = ss_finding_push(out, t);
     f->seg = c->seg;
     ss_norm_span(c->nm, s, e, &f->off, &f->len);
     return f;
@@ -42,5 +49,6 @@ void ss_findings_free(ss_findings *f)
     if (f->v)
         explicit_bzero(f->v, f->cap * sizeof *f->v);
     free(f->v);
+    ss_nc_message_free(f->nc);
     memset(f, 0, sizeof *f);
 }

@@ -35,6 +35,13 @@ typedef struct {
     unsigned char seen[SS_SG_MAX];
 } ss_sg_hits;
 
+/* Every occurrence of a safeguarding term, for the named-child detector:
+ * term i is ss_sg_terms[i], of weight 1 or 2. */
+typedef struct {
+    size_t s, e;
+    unsigned term, weight;
+} ss_sg_occ;
+
 /* ---- tables (detect_table.c, spec §10, §7.5, §2) ----------------------
  * A segment that is a CSV file or a sheet: rows on lines, cells split by
  * TAB or by commas. Spans are offsets in the normalised text. */
@@ -77,6 +84,8 @@ typedef struct {
     const uint64_t *digits;       /* ss_digit_bits of the normalised text */
     ss_kwhit *kw;                 /* sorted by s */
     size_t nkw, kwcap;
+    ss_sg_occ *sgocc;             /* every §9.1 term occurrence (named child) */
+    size_t nsgocc, sgocccap;
 } ss_segctx;
 
 /* ---- hits.c: the sorted keyword hits --------------------------------- */
@@ -114,6 +123,9 @@ void ss_grade_identifier(const ss_segctx *c, ss_finding *f, size_t s, size_t e,
 /* Append a zeroed finding for type t at normalised [s, e) of this segment. */
 ss_finding *ss_finding_add(const ss_segctx *c, ss_findings *out, ss_type t,
                            size_t s, size_t e);
+/* Append a zeroed finding of type t, its place still to be set (a
+ * finding made once per message, §9.3). */
+ss_finding *ss_finding_push(ss_findings *out, ss_type t);
 /* Step a confidence level by delta levels, clamped to LOW..HIGH. */
 int ss_conf_step(int conf, int delta);
 

@@ -65,8 +65,12 @@ void ss_engine_detect(const ss_config *c, const char *today, const ss_extract *x
         sscanf(today, "%d-%d-%d", &o.ref_year, &o.ref_month, &o.ref_day);
     o.chi_mod10 = c->chi_mod10;
     o.nhs_test_range = c->nhs_test_range;
-    for (size_t i = 0; i < x->nsegs; i++)
+    for (size_t i = 0; i < x->nsegs; i++) {
+        /* a file name reads as words: Referral_Alfie_Smith.docx (§9.3) */
+        o.filename = x->segs[i].location
+                     && strstr(x->segs[i].location, "the name of attachment \"") != NULL;
         ss_detect_segment(x->segs[i].text, x->segs[i].len, i, &o, f);
+    }
     ss_detect_grade(f);
 }
 

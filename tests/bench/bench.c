@@ -100,6 +100,7 @@ static size_t w_detect(const spans *in)
     for (size_t i = 0; i < in->n; i++) {
         ss_findings f = { 0 };
         ss_detect_segment(in->v[i].p, in->v[i].len, i, &o, &f);
+        ss_detect_grade(&f);   /* named children are found per message (§9.3) */
         n += f.n;
         ss_findings_free(&f);
     }

@@ -291,10 +291,36 @@ static void stale_register_no_child_data_accepts(void **s)
     EXPECT(SS_ACT_ACCEPT, "default");
 }
 
+/* §9.3/§10: a named child at MEDIUM (a name and an age, nothing else) is
+ * recorded and never acts, not even as "uncertain"; at HIGH (with
+ * safeguarding context, a marking or another identifier) it is child data. */
+static void named_child_medium_is_recorded_only(void **s)
+{
+    insecure();
+    add(SS_T_NAMED_CHILD, SS_CONF_MEDIUM, "aoife yilmaz");
+    ss_verdict v = run(0);
+    assert_int_equal(v.action, SS_ACT_ACCEPT);
+    assert_false(v.why & (SS_WHY_CHILD_DATA | SS_WHY_UNCERTAIN));
+    assert_true(v.nreasons >= 1);
+    ss_verdict_free(&v);
+}
+
+static void named_child_high_insecure_rejects(void **s)
+{
+    insecure();
+    add(SS_T_NAMED_CHILD, SS_CONF_HIGH, "reuben robinson");
+    ss_verdict v = run(0);
+    assert_int_equal(v.action, SS_ACT_REJECT);
+    assert_string_equal(v.rule, "OnInsecure");
+    assert_true(v.why & SS_WHY_CHILD_DATA);
+    ss_verdict_free(&v);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        T(named_child_medium_is_recorded_only), T(named_child_high_insecure_rejects),
         T(nothing_found_secure_accepts), T(nothing_found_insecure_accepts),
         T(child_data_secure_accepts_and_records), T(child_data_insecure_recipient_rejects),
         T(child_data_insecure_follows_config), T(child_data_insecure_sender_rejects),
