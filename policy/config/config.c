@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 typedef enum { K_STR, K_PATH, K_ACTION, K_BOOL, K_SIZE, K_COUNT, K_MODE, K_SOCKET, K_FACILITY, K_SECONDS, K_SMTPURL, K_HOSTS,
-               K_LISTEN, K_WEBURL, K_HEADER, K_HTTPSURL, K_STALE } kind;
+               K_LISTEN, K_WEBURL, K_HEADER, K_HTTPSURL, K_STALE, K_ENFORCE } kind;
 
 /* Which values an action key may take: OnInsecure may not be "accept",
  * because a silent pass of child data to an insecure address is exactly
@@ -84,6 +84,7 @@ static const keydef keys[] = {
     { "ReaderUser",          K_STR,    F(reader_user), 0, 0 },
     { "NHSTestRange",        K_BOOL,   F(nhs_test_range), 0, 0 },
     { "CHIMod10",            K_BOOL,   F(chi_mod10), 0, 0 },
+    { "NamedChild",          K_ENFORCE, F(named_child_enforce), 0, 0 },
     { "SiteName",            K_STR,    F(site_name), 0, 0 },
     { "DSLName",             K_STR,    F(dsl_name), 0, 0 },
     { "DSLContact",          K_STR,    F(dsl_contact), 0, 0 },
@@ -140,6 +141,8 @@ static const char *key_value(const ss_config *c, const keydef *k, char *buf, siz
         return ss_action_name(*(const ss_action *)field);
     case K_BOOL:
         return *(const int *)field < 0 ? NULL : *(const int *)field ? "yes" : "no";
+    case K_ENFORCE:
+        return *(const int *)field ? "enforce" : "record";
     case K_MODE:
         snprintf(buf, n, "%04o", (unsigned)*(const mode_t *)field);
         return buf;
@@ -196,6 +199,7 @@ ss_config *ss_config_new(void)
     c->reader_user = ss_xstrdup("safeshare-reader");
     c->nhs_test_range = 1;
     c->chi_mod10 = 1;
+    c->named_child_enforce = 1;
     c->dsl_name = ss_xstrdup("your Designated Safeguarding Lead");
     c->register_require_sig = -1;      /* resolved once RegisterTrustAnchors is known */
     c->state_dir = ss_xstrdup(SS_LOCALSTATEDIR "/lib/safeshare");
@@ -433,6 +437,11 @@ static const char *set_value(ss_config *c, const keydef *k, const char *v,
     }
     case K_BOOL:
         return parse_bool(v, (int *)field) ? "expected yes or no" : NULL;
+    case K_ENFORCE:
+        if (strcmp(v, "enforce") != 0 && strcmp(v, "record") != 0)
+            return "expected enforce or record";
+        *(int *)field = strcmp(v, "enforce") == 0;
+        return NULL;
     case K_SIZE:
         return parse_size(v, (size_t *)field) || *(size_t *)field == 0
                    ? "expected a positive size in bytes (suffix K, M or G allowed)" : NULL;

@@ -94,6 +94,7 @@ typedef struct ss_config {
     /* detection switches */
     int nhs_test_range;
     int chi_mod10;
+    int named_child_enforce;   /* NamedChild: 1 enforce, 0 record (never acts) */
     /* the practitioner's reply */
     char *site_name;
     char *dsl_name;

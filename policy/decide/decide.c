@@ -15,20 +15,22 @@ int ss_type_is_identifier(ss_type t)
  * with safeguarding context, a marking, another identifier of a different
  * value, or a CHI-implied age under 18. */
 /* A named child below HIGH is recorded and never acts (§9.3, §10): a note
- * to a parent about their child's coat is not a safeguarding share. */
-static int acts(const ss_finding *x)
+ * to a parent about their child's coat is not a safeguarding share. With
+ * NamedChild record, none acts: a site rolls the rule out recording first. */
+static int acts(const ss_config *c, const ss_finding *x)
 {
-    return ss_type_is_identifier(x->type)
-           && (x->type != SS_T_NAMED_CHILD || x->confidence >= SS_CONF_HIGH);
+    if (x->type == SS_T_NAMED_CHILD)
+        return c->named_child_enforce && x->confidence >= SS_CONF_HIGH;
+    return ss_type_is_identifier(x->type);
 }
 
-static int identifies_child(const ss_findings *f)
+static int identifies_child(const ss_config *c, const ss_findings *f)
 {
     int medium = 0, ids = 0, child_age = 0;
     const char *first = NULL;
     for (size_t i = 0; i < f->n; i++) {
         const ss_finding *x = &f->v[i];
-        if (!acts(x))
+        if (!acts(c, x))
             continue;
         if (x->confidence >= SS_CONF_HIGH || x->type == SS_T_UPN || x->type == SS_T_DOB_CHILD)
             return 1;
@@ -48,10 +50,10 @@ static int identifies_child(const ss_findings *f)
 
 /* Only MEDIUM identifier findings with nothing around them (§10). LOW
  * findings are audited but never act alone. */
-static int uncertain(const ss_findings *f)
+static int uncertain(const ss_config *c, const ss_findings *f)
 {
     for (size_t i = 0; i < f->n; i++)
-        if (acts(&f->v[i]) && f->v[i].confidence >= SS_CONF_MEDIUM)
+        if (acts(c, &f->v[i]) && f->v[i].confidence >= SS_CONF_MEDIUM)
             return 1;
     return 0;
 }
@@ -130,9 +132,9 @@ void ss_decide(const ss_config *c, const ss_findings *f, const ss_party *parties
         v->why |= SS_WHY_OVERSIZE;
         add_reason(v, "message larger than MaxMessageSize (%zu bytes): not scanned", c->max_message_size);
     }
-    if (identifies_child(f))
+    if (identifies_child(c, f))
         v->why |= SS_WHY_CHILD_DATA;
-    else if (uncertain(f))
+    else if (uncertain(c, f))
         v->why |= SS_WHY_UNCERTAIN;
 
     /* Secure to secure: the share is allowed whatever it holds, and

@@ -35,6 +35,16 @@ static void line(ss_reply *r, const char *fmt, ...)
     r->lines[r->n++] = ss_buf_steal(&b);
 }
 
+/* What a practitioner is told was found: a named child says why it
+ * counts, since a name alone is no reason to stop a message (§9.3). */
+static const char *what_phrase(const ss_finding *g)
+{
+    if (g->type != SS_T_NAMED_CHILD)
+        return ss_type_phrase(g->type);
+    return g->flags & SS_F_KEYWORD ? "a child's name with safeguarding details"
+                                   : "a child's name with details about the child";
+}
+
 /* "an NHS number in the message body" for each distinct (type, location),
  * identifiers first; context signals only as a supporting line. */
 static void what_found(ss_reply *r, const ss_findings *f, const ss_extract *x)
@@ -56,7 +66,7 @@ static void what_found(ss_reply *r, const ss_findings *f, const ss_extract *x)
                 line(r, "  - and more (the full list is in the record for %s)", "the reference below");
                 break;
             }
-            line(r, "  - %s in %s", ss_type_phrase(g->type), where);
+            line(r, "  - %s in %s", what_phrase(g), where);
         }
     }
     ss_buf_free(&seen);

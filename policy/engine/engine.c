@@ -56,7 +56,7 @@ static void check_parties(const ss_register *r, const ss_txn *t, const char *tod
     }
 }
 
-void ss_engine_detect(const ss_config *c, const char *today, const ss_extract *x,
+void ss_engine_detect(const ss_config *c, const char *today, ss_extract *x,
                       ss_findings *f)
 {
     ss_detect_opts o;
@@ -72,6 +72,7 @@ void ss_engine_detect(const ss_config *c, const char *today, const ss_extract *x
         ss_detect_segment(x->segs[i].text, x->segs[i].len, i, &o, f);
     }
     ss_detect_grade(f);
+    ss_engine_mask_names(x, f);
 }
 
 static void unparseable(ss_extract *x, const char *why)

@@ -62,9 +62,12 @@ void ss_verdict_override(ss_verdict *v, ss_action a, const char *rule, const cha
  * these, so a stored message is read exactly as the milter read it. */
 void ss_engine_limits(const ss_config *c, ss_extract_limits *l);
 /* Every detector over every segment, then message-level grading, with the
- * configuration's switches; today NULL means the local date now. */
-void ss_engine_detect(const ss_config *c, const char *today, const ss_extract *x,
+ * configuration's switches; today NULL means the local date now. A child's
+ * name found in a file name is then masked in every location
+ * (ss_engine_mask_names), so nothing downstream can show it. */
+void ss_engine_detect(const ss_config *c, const char *today, ss_extract *x,
                       ss_findings *f);
+void ss_engine_mask_names(ss_extract *x, const ss_findings *f);
 
 /* One address as the policy sees it on date today (NULL: today): the
  * register's answer, and never secure while the register is stale. */

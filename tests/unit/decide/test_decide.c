@@ -316,11 +316,25 @@ static void named_child_high_insecure_rejects(void **s)
     ss_verdict_free(&v);
 }
 
+/* NamedChild record: found and recorded, never acted on. */
+static void named_child_record_mode_accepts(void **s)
+{
+    insecure();
+    cfg->named_child_enforce = 0;
+    add(SS_T_NAMED_CHILD, SS_CONF_HIGH, "reuben robinson");
+    ss_verdict v = run(0);
+    assert_int_equal(v.action, SS_ACT_ACCEPT);
+    assert_false(v.why & (SS_WHY_CHILD_DATA | SS_WHY_UNCERTAIN));
+    assert_true(v.nreasons >= 1);
+    ss_verdict_free(&v);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(named_child_medium_is_recorded_only), T(named_child_high_insecure_rejects),
+        T(named_child_record_mode_accepts),
         T(nothing_found_secure_accepts), T(nothing_found_insecure_accepts),
         T(child_data_secure_accepts_and_records), T(child_data_insecure_recipient_rejects),
         T(child_data_insecure_follows_config), T(child_data_insecure_sender_rejects),
