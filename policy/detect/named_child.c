@@ -1732,7 +1732,8 @@ static void scan(seg *g)
             unsigned k = (unsigned)(p - i);
             if ((L >> k) & 1) {
                 uint64_t rest = ~(L >> k);
-                size_t b = k + (size_t)__builtin_ctzll(rest) < 64 && rest != 0
+                /* rest is 0 when the block is all letters: ctz(0) is undefined */
+                size_t b = rest != 0 && k + (size_t)__builtin_ctzll(rest) < 64
                          ? p + (size_t)__builtin_ctzll(rest) : alpha_end(s, n, i + 64);
                 cur = do_word(g, p, b, &ss);
             } else {
@@ -1783,7 +1784,8 @@ static void merge(spanv *v)
 {
     if (v->n == 0)
         return;
-    qsort(v->v, v->n, sizeof *v->v, span_cmp);
+    if (v->n > 1)   /* qsort must not see a NULL array */
+        qsort(v->v, v->n, sizeof *v->v, span_cmp);
     size_t w = 0;
     for (size_t i = 1; i < v->n; i++) {
         if (v->v[i].s <= v->v[w].e) {
@@ -2305,7 +2307,8 @@ static void near_init(seg *g)
             VPUSH(g->allhits, g->hits[k].v[i]);
     for (size_t i = 0; i < g->ctx->ndobs; i++)
         VPUSH(g->allhits, ((span){ g->ctx->dobs[i].s, g->ctx->dobs[i].e }));
-    qsort(g->allhits.v, g->allhits.n, sizeof *g->allhits.v, pos_cmp);   /* by end */
+    if (g->allhits.n > 1)   /* qsort must not see a NULL array */
+        qsort(g->allhits.v, g->allhits.n, sizeof *g->allhits.v, pos_cmp);   /* by end */
     g->hit_maxlen = 0;
     for (size_t i = 0; i < g->allhits.n; i++)
         if (g->allhits.v[i].e - g->allhits.v[i].s > g->hit_maxlen)
@@ -2736,7 +2739,8 @@ size_t ss_nc_message_finish(ss_nc_message *m, const ss_nc_msgctx *mc, const ss_n
             memcpy(o->name, f->name, sizeof o->name);
         }
     }
-    qsort(m->out, m->nout, sizeof *m->out, find_cmp);
+    if (m->nout > 1)   /* qsort must not see a NULL array */
+        qsort(m->out, m->nout, sizeof *m->out, find_cmp);
     *out = m->out;
     return m->nout;
 }
