@@ -9,7 +9,8 @@ PACKAGES="build-essential clang autoconf automake pkg-config
   libclang-rt-14-dev
   chromium chromium-driver python3-selenium
   postfix python3 man-db m4
-  mandoc systemd"
+  mandoc systemd
+  debhelper lintian logrotate iproute2 debootstrap"
 if [ "$(id -u)" != 0 ]; then
     echo "install-deps: run as root (it installs Debian packages)" >&2
     exit 2
