@@ -12,6 +12,7 @@ static int usage(void)
         "       safesharectl audit search [what to look for] [--json|--csv] [--log FILE ...]\n"
         "       safesharectl audit show REFERENCE [--json] [--log FILE ...]\n"
         "       safesharectl audit report [--from DATE] [--to DATE] [--html FILE] [--json]\n"
+        "                                 [--overdue HOURS] [--log FILE ...]\n"
         "       safesharectl audit digest [--after SEQ:CHAIN]\n"
         "(see safesharectl(8))\n");
     return 2;

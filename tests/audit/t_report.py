@@ -125,6 +125,17 @@ def html_is_one_page(s):
     return bad
 
 
+def help_names_it(s):
+    t = s[0]
+    code, out, err = t.ctl("--help")
+    bad = [] if code == 0 else ["--help exit %d" % code]
+    for line in ("audit report [--from DATE] [--to DATE]", "audit digest [--after SEQ:CHAIN]",
+                 "audit verify [--head SEQ:CHAIN]"):
+        if line not in out:
+            bad.append("safesharectl --help does not show '%s'" % line)
+    return bad
+
+
 CHECKS = [
     (figures_match, "every figure (shares by organisation and basis, refused and held by "
                     "reason and sender domain, types, destinations, review times) as counted here"),
@@ -132,6 +143,7 @@ CHECKS = [
     (text_says_the_same, "the plain-text report says the same figures"),
     (html_is_one_page, "--html writes one self-contained page, six charts, escaped, "
                           "long labels whole on hover, the overdue waiting counted"),
+    (help_names_it, "safesharectl --help shows audit report, digest and verify's --head"),
 ]
 
 if __name__ == "__main__":
