@@ -19,6 +19,14 @@ invoice numbers, ISBNs, IBANs, tracking and card numbers, adults' and
 unlabelled dates, newsletters, OFFICIAL-SENSITIVE mail, long digit runs
 holding a valid NHS number, bad checksums, repdigits), in every location.
 
+Named children (issue 13, spec section 9.3): positives name a child with an
+age, school year, role or form label and carry safeguarding context or a
+marking, in the subject, body, HTML, DOCX, PDF, XLSX table, a forwarded
+message and an attachment's file name; negatives name adults or no one
+(school newsletters whose footer names the DSL, staff announcements with
+ages, training invitations, anonymised case studies, book lists,
+customer-service signatures, letters to a whole class).
+
 Every message goes from a secure sender to an insecure recipient, so the
 engine's verdict is the measurement.  When the spec's reference script
 (identifier_vectors.py, found through $SS_SPECDIR or ../shared/spec beside
@@ -453,6 +461,91 @@ def neg_snippet(rng, kind, k):
         note = "repdigit placeholder"
     return Snip(ident, text, subject, table, note)
 
+
+
+# ---------------------------------------------------------------------------
+# Named children (spec section 9.3, issue 13): a child named, not numbered.
+# Positives carry what makes a named child identify a child (section 10:
+# HIGH): safeguarding context, a term near the name, or a marking, and no
+# other identifier, so the named_child finding is what holds them.
+# Negatives are the mail that names people without naming a child at risk,
+# written from what schools and councils send, not from the detector.
+
+NC_LOCATIONS = ["subject", "body-plain", "body-qp", "html", "docx", "xlsx", "pdf",
+                "forwarded", "filename"]
+NC_NEG_LOCATIONS = ["body-plain", "html", "docx", "pdf"]
+NC_NEG_KINDS = ["dsl-footer", "staff-ages", "training", "case-study", "book-list",
+                "customer-service", "class-letter"]
+NC_REPS = 2
+
+
+def nc_pos_snippet(rng, k):
+    who = name(rng)
+    age, year = rng.randint(2, 15), rng.randint(1, 11)
+    texts = [
+        "Hello,\n\nAn initial child protection conference for {ID} (aged %d) has been "
+        "booked for Wednesday at 10am.\n\nThanks\n" % age,
+        "Hi,\n\n{ID} (%d) disclosed that he had been hit at home. A strategy discussion "
+        "is planned for tomorrow.\n" % age,
+        "OFFICIAL-SENSITIVE\n\n{ID}, Year %d, has been referred to early help after "
+        "concerns about neglect.\n" % year,
+        "Hello,\n\n{ID} is a looked after child placed out of area; the PEP review is "
+        "next week.\n",
+        "Hi,\n\nWe are worried about {ID} (Reception), who arrived hungry again. The "
+        "concern is logged on CPOMS and the social worker is aware.\n",
+        "Child's name: {ID}\nConcern: missing from education since Monday; the child "
+        "protection plan is under review.\n",
+    ]
+    text = texts[(2 * k + rng.randint(0, 1)) % len(texts)]
+    subject = "ICPC for {ID} (aged %d)" % age
+    table = ("Referrals", ["Child's name", "Year", "Plan"],
+             [["{ID}", "Year %d" % year, "child protection plan"]])
+    sn = Snip(who, text, subject, table, "named child with safeguarding context",
+              table_note="named child under a Child's name header")
+    sn.filename = "Referral_%s_Year_%d.txt" % (who.replace(" ", "_"), year)
+    return sn
+
+
+def nc_neg_snippet(rng, kind, k):
+    who = name(rng)
+    if kind == "dsl-footer":
+        text = ("Dear parents and carers,\n\nOur Year 6 trip to the Science Museum is on "
+                "Friday; please send a packed lunch and a waterproof coat.\n\nKind regards\n"
+                "Mrs Sarah Collins\nHeadteacher\n\nOur Designated Safeguarding Lead is {ID}. "
+                "If you are worried about a child, please contact the school office.\n")
+        note = "newsletter whose footer names the DSL"
+    elif kind == "staff-ages":
+        text = ("Staff news\n\nWe welcome {ID}, 34, who joins the maths department in "
+                "September. Mr Peter Grant (61) retires after thirty years at the school.\n")
+        note = "staff announcement with ages"
+    elif kind == "training":
+        text = ("Safeguarding training\n\n{ID} from the local authority will lead a session "
+                "on child protection conferences and county lines on 12 March. All staff "
+                "must attend.\n")
+        note = "safeguarding training invitation naming the trainer"
+    elif kind == "case-study":
+        text = ("Case study for the course\n\nChild A, aged 7, was referred by the school "
+                "after a disclosure; Sibling 2 (aged 4) was seen the same day. The social "
+                "worker, {ID}, convened a strategy discussion.\n")
+        note = "anonymised case study"
+    elif kind == "book-list":
+        text = ("Year 3 reading list\n\nThe Iron Man by Ted Hughes; Matilda by Roald Dahl; "
+                "Charlotte's Web by E. B. White; Harry Potter and the Philosopher's Stone. "
+                "Questions to {ID} in the library.\n")
+        note = "book list for a year group"
+    elif kind == "customer-service":
+        text = ("Thank you for your order of school uniform for your child. It will be "
+                "dispatched within 3 days.\n\nKind regards,\n{ID}\nCustomer Services, "
+                "BrightKids Uniforms Ltd\n")
+        note = "customer-service signature"
+    else:  # class-letter
+        text = ("Dear parents and carers of Year 4,\n\nThis half term the class is "
+                "learning about the Romans. Children should bring their reading books every "
+                "day.\n\n{ID}\nClass Teacher\n")
+        note = "letter to parents about a whole class"
+    subject = "School news"
+    table = ("News", ["Item", "Contact"], [["Notice", "{ID}"]])
+    return Snip(who, text, subject, table, note)
 
 # ---------------------------------------------------------------------------
 # Rendering helpers
@@ -916,6 +1009,13 @@ def render(loc, sn, k, n, pos):
                     'Content-Disposition: attachment; filename="message.eml"\n'
                     "Content-Transfer-Encoding: base64\n\n%s\n" % b64(data))
         return with_attachment(neutral, n, part)
+    if loc == "filename":
+        # the name is only in the file name; the subject says what it is for
+        part = attach_part("text/plain; charset=utf-8", sn.filename,
+                           b"Referral form: see the notes from the meeting.\n")
+        return with_attachment("Referral for Monday's strategy meeting", n, part) if k == 0 \
+            else with_attachment("Referral for the child protection conference", n,
+                                 part.replace('filename="', 'filename="CP_'))
     raise ValueError(loc)
 
 
@@ -937,6 +1037,8 @@ LOC_NOTES = {
     "zip": ["ZIP holding a DOCX", "ZIP holding a DOCX in a folder"],
     "forwarded": ["message/rfc822 inline", "message/rfc822 inline, inner QP"],
     "eml-attachment": [".eml as application/octet-stream", ".eml, filename in disposition only"],
+    "filename": ["child's name and year in an attachment's file name",
+                 "the same with a CP_ prefix"],
 }
 
 
@@ -989,8 +1091,33 @@ def build(outdir):
                 (out / fname).write_bytes(render(loc, sn, k, n, pos))
                 note = "%s; %s" % (sn.note_for(loc), LOC_NOTES[loc][k])
                 labels.append("\t".join([fname, "child" if pos else "none", typ, loc, note]))
+    n = build_named_children(rng, out, labels, n)
     (out / "labels.tsv").write_text("\n".join(labels) + "\n", encoding="utf-8")
     return n, ref is not None, bad
+
+
+def build_named_children(rng, out, labels, n):
+    """Named-child positives in every location class, and the negatives that
+    name adults, anonymised children or characters."""
+    for loc in NC_LOCATIONS:
+        for rep in range(NC_REPS):
+            for k in range(VARIANTS):
+                n += 1
+                sn = nc_pos_snippet(rng, k + rep)
+                fname = "pos-named_child-%s-%d.eml" % (loc, 2 * rep + k)
+                (out / fname).write_bytes(render(loc, sn, k, n, True))
+                note = "%s; %s" % (sn.note_for(loc), LOC_NOTES[loc][k])
+                labels.append("\t".join([fname, "child", "named_child", loc, note]))
+    for kind in NC_NEG_KINDS:
+        for loc in NC_NEG_LOCATIONS:
+            for k in range(VARIANTS):
+                n += 1
+                sn = nc_neg_snippet(rng, kind, k)
+                fname = "neg-nc-%s-%s-%d.eml" % (kind, loc, k)
+                (out / fname).write_bytes(render(loc, sn, k, n, False))
+                note = "%s; %s" % (sn.note, LOC_NOTES[loc][k])
+                labels.append("\t".join([fname, "none", "none", loc, note]))
+    return n
 
 
 def main(argv):

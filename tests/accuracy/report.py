@@ -11,7 +11,9 @@ on the reference date 2025-09-01, so the verdict is the measurement:
   positive detected   verdict reject/quarantine/tempfail AND a finding of the
                       labelled type
   false positive      a negative whose verdict is not accept, OR that has any
-                      identifier-type finding (nhs chi hcn upn uln nino dob_child)
+                      identifier-type finding (nhs chi hcn upn uln nino dob_child),
+                      OR a named_child finding at high confidence (one that acts:
+                      a medium named child is recorded and never acts, section 9.3)
   crash               non-zero exit, a signal, a hang past --timeout, or output
                       that is not the JSON answer; counted as a miss on a
                       positive and a false positive on a negative, and listed
@@ -36,10 +38,11 @@ import subprocess
 import sys
 import tempfile
 
-ID_TYPES = ["nhs", "chi", "hcn", "upn", "uln", "nino", "dob_child"]
+ID_TYPES = ["nhs", "chi", "hcn", "upn", "uln", "nino", "dob_child", "named_child"]
+STRICT_TYPES = set(ID_TYPES) - {"named_child"}   # any finding of these in a negative is wrong
 LOCATIONS = ["subject", "body-plain", "body-qp", "body-b64", "html", "txt-1252",
              "txt-utf16", "csv", "docx", "xlsx", "odt", "ods", "pdf", "rtf", "zip",
-             "forwarded", "eml-attachment"]
+             "forwarded", "eml-attachment", "filename"]
 HOLD = {"reject", "quarantine", "tempfail"}
 SENDER, RECIPIENT, DATE = "teacher@stmarys.sch.uk", "parent@gmail.com", "2025-09-01"
 NAIVE = [re.compile(rb"(?<!\d)\d{10}(?!\d)"), re.compile(rb"\d{3} \d{3} \d{4}")]
@@ -114,7 +117,13 @@ def judge(label, crash, answer):
     types = {f.get("type") for f in answer.get("findings", [])}
     if positive:
         return answer.get("action") in HOLD and label["type"] in types
-    return answer.get("action") == "accept" and not (types & set(ID_TYPES))
+    return answer.get("action") == "accept" and not (types & STRICT_TYPES) \
+        and "named_child" not in acting(answer)
+
+
+def acting(answer):
+    """Finding types at high confidence: for a named child, the ones that act."""
+    return {f.get("type") for f in answer.get("findings", []) if f.get("confidence") == "high"}
 
 
 def evaluate(ctl, corpus, files=None, register=None, timeout=30.0, jobs=2, worker=None):
@@ -141,7 +150,8 @@ def evaluate(ctl, corpus, files=None, register=None, timeout=30.0, jobs=2, worke
                         unscanned=sorted({u.get("why") or "?" for u in answer.get("unscanned", [])})
                         if answer else [],
                         types=sorted({f.get("type") for f in answer.get("findings", [])})
-                        if answer else [])
+                        if answer else [],
+                        acting=sorted(acting(answer)) if answer else [])
 
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
             return list(ex.map(one, labels))
@@ -178,14 +188,15 @@ def table(rows):
            "or with an identifier finding", ""]
     pos = [r for r in rows if r["expected"] == "child"]
     neg = [r for r in rows if r["expected"] != "child"]
-    out += ["By identifier type (FP here: negatives carrying a finding of that type)", HEAD]
+    out += ["By identifier type (FP here: negatives carrying a finding of that type; "
+            "named_child: at high confidence)", HEAD]
     for t in ID_TYPES:
         p = [r for r in pos if r["type"] == t]
         if not p:
             continue
         _, hit, _, _ = counts(p, "ok")
         _, bhit, _, _ = counts(p, "naive_ok")
-        spur = sum(t in r["types"] for r in neg)
+        spur = sum(t in r["types" if t in STRICT_TYPES else "acting"] for r in neg)
         out.append("%-22s %4d %s %s   %4d %s %7s" % (t, len(p), pct(hit, len(p)), pct(bhit, len(p)),
                                                      len(neg), pct(spur, len(neg)), "-"))
     out += ["", "By location", HEAD]
@@ -241,13 +252,31 @@ def listing(rows):
     return out
 
 
+def named_child_row(r):
+    """A row of the named-child part of the corpus (issue 13)."""
+    return r["type"] == "named_child" or r["file"].startswith("neg-nc-")
+
+
 def verdict(rows):
-    """(passes the issue's targets?, one-line summary)."""
-    np_, hit, nn, fp = counts(rows, "ok")
+    """(passes the issue's targets?, summary lines). The gate is issue 3's,
+    over the identifier corpus; the named-child rows (issue 13) are
+    reported beside it and not gated: the rule of spec section 9.3 itself
+    holds a trainer or a social worker named next to a weight-2 term
+    (doc/accuracy.md), which is for the spec to settle, not this report."""
+    gated = [r for r in rows if not named_child_row(r)]
+    np_, hit, nn, fp = counts(gated, "ok")
     crashes = sum(bool(r["crash"]) for r in rows)
     ok = hit == np_ and (fp / nn if nn else 0.0) < FP_LIMIT and crashes == 0
-    return ok, ("targets %s: recall %d/%d, false positives %d/%d, crashes %d"
-                % ("met" if ok else "NOT met", hit, np_, fp, nn, crashes))
+    out = ["targets %s: recall %d/%d, false positives %d/%d, crashes %d"
+           % ("met" if ok else "NOT met", hit, np_, fp, nn, crashes)]
+    nc = [r for r in rows if named_child_row(r)]
+    if nc:
+        cp, chit, cn, cfp = counts(nc, "ok")
+        held = sum(r["expected"] != "child" and r["action"] in HOLD for r in nc)
+        out.append("named children (reported, not gated): recall %d/%d (%s), false blocks "
+                   "%d/%d (%s), negatives with any false finding %d/%d"
+                   % (chit, cp, pct(chit, cp).strip(), held, cn, pct(held, cn).strip(), cfp, cn))
+    return ok, out
 
 
 def main(argv):
@@ -266,7 +295,7 @@ def main(argv):
     rows = evaluate(a.ctl, a.corpus, a.files.split(",") if a.files else None,
                     a.register, a.timeout, a.jobs, a.worker)
     ok, summary = verdict(rows)
-    print("\n".join(table(rows) + listing(rows) + ["", summary]))
+    print("\n".join(table(rows) + listing(rows) + [""] + summary))
     return 1 if a.check and not ok else 0
 
 
