@@ -123,6 +123,9 @@ void ss_eom_run(const ss_state *st, const ss_eom_in *in, ss_eom_out *out)
      * offers it again: a duplicate, never a loss.) */
     if (!st->audit || ss_audit_append(st->audit, r->record, strlen(r->record)) != 0) {
         internal_error(st->cfg, q, "could not write the audit record", r);
+        /* A token is used only together with its record. */
+        if (out->released && r->v.action != SS_ACT_ACCEPT)
+            ss_hold_give_back(st->cfg, r->released_from, q);
         return;
     }
     out->recorded = 1;

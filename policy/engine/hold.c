@@ -127,7 +127,9 @@ static int arrived(const ss_msgview *msg, const ss_txn *t, ss_token_bind *b)
     return ss_release_msg_sha256(msg->mem ? msg->mem : "", msg->len, 1, b->msg);
 }
 
-/* Who released it and why, from the entry's history. */
+/* Who released it and why, from the entry's history: the first move to
+ * RELEASED is the reviewer's (a later one is the milter giving a token's
+ * use back, ss_hold_give_back). */
 static void reviewer_of(const ss_config *c, ss_released *rel)
 {
     ss_qentry e;
@@ -135,7 +137,7 @@ static void reviewer_of(const ss_config *c, ss_released *rel)
     if (ss_quarantine_get(c->quarantine_dir, rel->ref, qkey(c), c->quarantine_key_len, &e,
                           NULL, err, sizeof err) != SS_Q_OK)
         return;
-    for (size_t i = e.nhistory; i-- > 0;) {
+    for (size_t i = 0; i < e.nhistory; i++) {
         if (e.history[i].state == SS_QS_RELEASED) {
             rel->by = ss_xstrdup(e.history[i].by ? e.history[i].by : "");
             rel->reason = ss_xstrdup(e.history[i].reason ? e.history[i].reason : "");
@@ -162,6 +164,20 @@ static ss_qerr take_use(const ss_config *c, const char *ref, int dry_run, char *
     if (st == SS_QS_RELEASED)
         return SS_Q_OK;
     return st == SS_QS_DELIVERED ? SS_Q_ALREADY_DELIVERED : SS_Q_NOT_RELEASED;
+}
+
+void ss_hold_give_back(const ss_config *c, const char *ref, const char *queue_id)
+{
+    char err[256] = "";
+    ss_qerr q = ss_quarantine_return_token(c->quarantine_dir, ref, qkey(c), c->quarantine_key_len,
+                                           err, sizeof err);
+    if (q == SS_Q_OK)
+        ss_log(SS_LOG_WARNING, "%s: release of %s not recorded: its token's use given back, "
+               "the MTA's retry can deliver it", queue_id, ref);
+    else
+        ss_log(SS_LOG_ERR, "%s: release of %s not recorded, and its token's use could not be "
+               "given back (%s): safesharectl release --resend cannot send it", queue_id, ref,
+               err);
 }
 
 int ss_hold_take_release(const ss_config *c, char *const *tokens, size_t ntokens,

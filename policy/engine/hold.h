@@ -45,6 +45,10 @@ int ss_hold_take_release(const ss_config *c, char *const *tokens, size_t ntokens
                          const ss_msgview *msg, const ss_txn *txn, int dry_run,
                          ss_released *rel);
 
+/* The release of rel->ref was not recorded and the MTA is told to try
+ * again: give the token's use back (DELIVERED -> RELEASED), logged. */
+void ss_hold_give_back(const ss_config *c, const char *ref, const char *queue_id);
+
 /* msg's file descriptor rewound to its start, or -1 (mem, or it cannot
  * be rewound). */
 int ss_msgview_rewind(const ss_msgview *msg);

@@ -592,7 +592,8 @@ ss_qerr ss_quarantine_list(const char *dir, const ss_qfilter *f,
 static int move_allowed(ss_qstate from, ss_qstate to)
 {
     return (from == SS_QS_HELD && (to == SS_QS_RELEASED || to == SS_QS_REFUSED)) ||
-           (from == SS_QS_RELEASED && to == SS_QS_DELIVERED);
+           (from == SS_QS_RELEASED && to == SS_QS_DELIVERED) ||
+           (from == SS_QS_DELIVERED && to == SS_QS_RELEASED);   /* use given back */
 }
 
 static ss_qerr wrong_state(const ss_qentry *e, char *err, size_t errlen)
@@ -758,6 +759,16 @@ ss_qerr ss_quarantine_consume_token(const char *dir, const char *ref,
 {
     return ss_quarantine_set_state(dir, ref, SS_QS_RELEASED, SS_QS_DELIVERED, "safeshare-milter",
                                    "release token used", 0, key, keylen, NULL, err, errlen);
+}
+
+ss_qerr ss_quarantine_return_token(const char *dir, const char *ref,
+                                   const unsigned char *key, size_t keylen,
+                                   char *err, size_t errlen)
+{
+    return ss_quarantine_set_state(dir, ref, SS_QS_DELIVERED, SS_QS_RELEASED, "safeshare-milter",
+                                   "release token given back: its audit record could not be "
+                                   "written, so the MTA was told to try again", 0, key, keylen,
+                                   NULL, err, errlen);
 }
 
 /* ---- purge and fsck ---- */

@@ -32,7 +32,9 @@
  *        DELIVERED under the entry lock. Only when that returns SS_Q_OK is
  *        the token honoured (strip the header, audit as a release); any
  *        other answer means the token was used already or never released:
- *        treat the message as carrying no token.
+ *        treat the message as carrying no token. If the audit record of
+ *        the release then cannot be written, the milter answers 4xx and
+ *        ss_quarantine_return_token(ref) moves it back to RELEASED.
  *
  * Every function returns SS_Q_OK (0) or an error; err (may be NULL) gets
  * a sentence naming the reference, never message content. Keys: NULL/0
@@ -202,6 +204,14 @@ ss_qerr ss_quarantine_set_purpose(const char *dir, const char *ref, const char *
 ss_qerr ss_quarantine_consume_token(const char *dir, const char *ref,
                                     const unsigned char *key, size_t keylen,
                                     char *err, size_t errlen);
+
+/* The use undone: DELIVERED -> RELEASED, when the audit record of the
+ * release could not be written and the MTA was answered 4xx. The token is
+ * consumed only together with its record: the MTA's retry (or
+ * `safesharectl release --resend`) can still deliver the message. */
+ss_qerr ss_quarantine_return_token(const char *dir, const char *ref,
+                                   const unsigned char *key, size_t keylen,
+                                   char *err, size_t errlen);
 
 /* Remove entries whose last event is older than `older_than` and whose
  * state is in `states` (a bit mask of 1u << ss_qstate; 0 = the decided

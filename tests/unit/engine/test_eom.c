@@ -181,6 +181,7 @@ typedef struct {
     ss_eom_out held;
     ss_buf rel;
     char *tok;
+    char *tokens[1];                          /* { tok }, for ss_eom_in */
 } released;
 
 static const char *hold_and_release(fixture *f, released *r)
@@ -201,8 +202,19 @@ static const char *hold_and_release(fixture *f, released *r)
     char **tok = NULL;
     assert_int_equal(ss_header_values(r->rel.p, r->rel.len, SS_TOKEN_HEADER, 1, &tok), 1);
     r->tok = tok[0];
+    r->tokens[0] = r->tok;
     free(tok);
     return ref;
+}
+
+/* The re-injected message, to PARENT, carrying r's token. */
+static ss_eom_in reinjected(released *r)
+{
+    static const char *to[] = { PARENT };
+    ss_eom_in in = message(r->rel.p, to, 1);
+    in.tokens = r->tokens;
+    in.ntokens = 1;
+    return in;
 }
 
 static void released_free(released *r)
@@ -220,11 +232,7 @@ static void release_token_is_honoured_once(void **state)
     reload(f, "quarantine");
     released r;
     const char *ref = hold_and_release(f, &r);
-    const char *to[] = { PARENT };
-    char *tokens[] = { r.tok };
-    ss_eom_in in = message(r.rel.p, to, 1);
-    in.tokens = tokens;
-    in.ntokens = 1;
+    ss_eom_in in = reinjected(&r);
 
     ss_eom_out dry;                          /* explain: checked, not used */
     in.dry_run = 1;
@@ -306,6 +314,39 @@ static void lifted_token_is_not_a_bearer_credential(void **state)
     released_free(&r);
 }
 
+/* Found by the fault run: the token was used, then the audit record could
+ * not be written; the MTA was told 4xx yet the entry said delivered, and
+ * its retry was held as an ordinary message. The use is given back, so
+ * the retry delivers it once, recorded. */
+static void unrecorded_release_keeps_its_token(void **state)
+{
+    fixture *f = *state;
+    reload(f, "quarantine");
+    released r;
+    const char *ref = hold_and_release(f, &r);
+    ss_eom_in in = reinjected(&r);
+
+    ss_state broken = *f->st;
+    broken.audit = NULL;                      /* the audit disk is full */
+    ss_eom_out o;
+    ss_eom_run(&broken, &in, &o);
+    assert_int_equal(o.r.v.action, SS_ACT_TEMPFAIL);
+    assert_false(o.recorded);
+    assert_int_equal(state_of(f, ref), SS_QS_RELEASED);
+    assert_int_equal(records_with(f, "parent is the carer", NULL), 0);
+
+    ss_eom_out retry;                         /* space freed: the MTA retries */
+    ss_eom_run(f->st, &in, &retry);
+    assert_true(retry.released);
+    assert_int_equal(retry.r.v.action, SS_ACT_ACCEPT);
+    assert_true(retry.recorded);
+    assert_int_equal(state_of(f, ref), SS_QS_DELIVERED);
+    assert_int_equal(records_with(f, "parent is the carer", NULL), 1);
+    ss_eom_free(&retry);
+    ss_eom_free(&o);
+    released_free(&r);
+}
+
 /* Dry run (explain): the same verdict, and nothing written anywhere. */
 static void dry_run_changes_nothing(void **state)
 {
@@ -346,6 +387,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(unstorable_message_is_tempfailed_not_held, setup, teardown),
         cmocka_unit_test_setup_teardown(unrecordable_message_is_tempfailed, setup, teardown),
         cmocka_unit_test_setup_teardown(release_token_is_honoured_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(unrecorded_release_keeps_its_token, setup, teardown),
         cmocka_unit_test_setup_teardown(lifted_token_is_not_a_bearer_credential, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(dry_run_changes_nothing, setup, teardown),
