@@ -56,19 +56,28 @@ static void check_parties(const ss_register *r, const ss_txn *t, const char *tod
     }
 }
 
+static void detect_opts(const ss_config *c, const char *today, ss_detect_opts *o)
+{
+    ss_detect_opts_default(o);
+    if (today)
+        sscanf(today, "%d-%d-%d", &o->ref_year, &o->ref_month, &o->ref_day);
+    o->chi_mod10 = c->chi_mod10;
+    o->nhs_test_range = c->nhs_test_range;
+}
+
+/* a file name reads as words: Referral_Alfie_Smith.docx (§9.3) */
+static int is_file_name(const ss_segment *s)
+{
+    return s->location && strstr(s->location, "the name of attachment \"") != NULL;
+}
+
 void ss_engine_detect(const ss_config *c, const char *today, ss_extract *x,
                       ss_findings *f)
 {
     ss_detect_opts o;
-    ss_detect_opts_default(&o);
-    if (today)
-        sscanf(today, "%d-%d-%d", &o.ref_year, &o.ref_month, &o.ref_day);
-    o.chi_mod10 = c->chi_mod10;
-    o.nhs_test_range = c->nhs_test_range;
+    detect_opts(c, today, &o);
     for (size_t i = 0; i < x->nsegs; i++) {
-        /* a file name reads as words: Referral_Alfie_Smith.docx (§9.3) */
-        o.filename = x->segs[i].location
-                     && strstr(x->segs[i].location, "the name of attachment \"") != NULL;
+        o.filename = is_file_name(&x->segs[i]);
         ss_detect_segment(x->segs[i].text, x->segs[i].len, i, &o, f);
     }
     ss_detect_grade(f);
@@ -84,10 +93,29 @@ static void unparseable(ss_extract *x, const char *why)
     x->nskipped++;
 }
 
+/* Detection as the extraction goes (ss_segment_fn): each segment is
+ * detected the moment it is read and its text let go, so a message's
+ * memory is bounded by its largest part, not the sum of them (issue 16:
+ * a 50 MB message). The same detectors in the same order as
+ * ss_engine_detect; the grading waits for all of them (finish). */
+typedef struct {
+    ss_detect_opts o;
+    ss_findings *f;
+} streaming;
+
+static int detect_now(void *arg, const ss_segment *s, size_t index)
+{
+    streaming *st = arg;
+    st->o.filename = is_file_name(s);
+    ss_detect_segment(s->text, s->len, index, &st->o, st->f);
+    return !st->o.filename;     /* a file name stays: ss_engine_mask_names reads it */
+}
+
 static void finish(const ss_config *c, const ss_register *r, const ss_txn *t,
                    const char *today, ss_result *out)
 {
-    ss_engine_detect(c, today, &out->x, &out->f);
+    ss_detect_grade(&out->f);       /* the segments were detected as read */
+    ss_engine_mask_names(&out->x, &out->f);
     check_parties(r, t, today, out);
     ss_reference_new(out->v.reference);
     ss_decide(c, &out->f, out->parties, out->nparties, &out->x, t->oversize, &out->v);
@@ -153,6 +181,10 @@ static int run(const ss_config *c, const ss_register *r, const ss_txn *t,
         ss_today(today);
     ss_extract_limits l;
     ss_engine_limits(c, &l);
+    streaming st = { .f = &out->f };
+    detect_opts(c, today, &st.o);
+    l.on_segment = detect_now;
+    l.on_segment_arg = &st;
     if (!t->oversize) {
         int rc = fd >= 0 ? ss_extract_fd(fd, &l, &out->x, err, sizeof err)
                          : ss_extract_mem(msg, len, &l, &out->x, err, sizeof err);

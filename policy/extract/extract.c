@@ -36,10 +36,17 @@ void ssx_add_segment(ss_extract *x, char *text, size_t len, char *location)
         x->segcap = x->segcap ? x->segcap * 2 : 8;
         x->segs = ss_xrealloc(x->segs, x->segcap * sizeof *x->segs);
     }
-    x->segs[x->nsegs].text = text;
-    x->segs[x->nsegs].len = len;
-    x->segs[x->nsegs].location = location;
+    ss_segment *s = &x->segs[x->nsegs];
+    s->text = text;
+    s->len = len;
+    s->location = location;
     x->nsegs++;
+    if (x->on_segment && x->on_segment(x->on_segment_arg, s, x->nsegs - 1)
+        && strcmp(location, "the subject") != 0 && strcmp(location, SSX_PURPOSE_HEADER) != 0) {
+        free(s->text);
+        s->text = ss_xstrdup("");
+        s->len = 0;
+    }
 }
 
 void ssx_add_skipped(ss_extract *x, char *location, const char *why,
@@ -538,6 +545,10 @@ static int extract_stream(GMimeStream *stream, const ss_extract_limits *lim,
                           ss_extract *out, char *err, size_t errlen)
 {
     static const ss_extract_limits defaults = SS_EXTRACT_LIMITS_DEFAULT;
+    if (lim) {
+        out->on_segment = lim->on_segment;
+        out->on_segment_arg = lim->on_segment_arg;
+    }
     GMimeParserOptions *opts = ssx_parser_options();
     GMimeParser *parser = g_mime_parser_new_with_stream(stream);
     g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);

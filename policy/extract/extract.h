@@ -7,14 +7,14 @@
 #include <stddef.h>
 #include "reader/reader.h"
 
-typedef struct {
+struct ss_segment {
     char *text;       /* UTF-8, NUL-terminated, decoded and charset-converted */
     size_t len;
     char *location;   /* "the subject", "the message body", "the HTML body",
                          "the HTML body (hidden text)",
                          "forwarded message › the message body",
                          "attachment \"a.eml\" › the message body" */
-} ss_segment;
+};
 
 /* A part we did not (or could not) read. Never silently skipped: the
  * decision records it and, where the policy says so, acts on it. */
@@ -23,6 +23,15 @@ typedef struct {
     char *why;        /* "attachments are not scanned yet", "corrupt base64" */
     int unreadable;   /* 1: could not be decoded (fail closed); 0: not scanned by design */
 } ss_unscanned;
+typedef struct ss_segment ss_segment;
+
+/* Called with each segment as soon as it is read, in order (index is its
+ * place in segs[]). Returning 1 lets its text go (it becomes ""), so a
+ * large message never holds every part's text at once: the caller has
+ * read what it needs (the engine detects there and then). The subject and
+ * the purpose header keep their text whatever it returns: the purpose is
+ * read from them after the walk. */
+typedef int ss_segment_fn(void *arg, const ss_segment *s, size_t index);
 
 typedef struct {
     size_t max_depth;     /* MIME nesting; deeper parts become unscanned (unreadable) */
@@ -34,11 +43,13 @@ typedef struct {
     unsigned max_seconds; /* wall clock for the whole message (MaxScanTime);
                              a part not started or cut off by it is
                              unreadable. 0: no limit */
+    ss_segment_fn *on_segment;   /* NULL: every segment kept whole */
+    void *on_segment_arg;
 } ss_extract_limits;
 
 /* attach.max_total_bytes counts across all the message's attachments. */
 #define SS_EXTRACT_LIMITS_DEFAULT { 20, 500, 64u * 1024 * 1024, \
-                                    SS_ATTACH_LIMITS_DEFAULT, NULL, 60 }
+                                    SS_ATTACH_LIMITS_DEFAULT, NULL, 60, NULL, NULL }
 
 /* A part the sender attached as a file, as a reviewer needs to see it
  * listed: what segments and skipped parts inside it are named after. */
@@ -65,6 +76,8 @@ typedef struct {
     size_t purpose_seg, purpose_off, purpose_len;  /* its bytes in segs[] */
     char *subject_untagged;    /* the Subject header value to deliver with the
                                   tag removed (encoded), or NULL: no tag */
+    ss_segment_fn *on_segment; /* from the limits (ss_extract_limits) */
+    void *on_segment_arg;
 } ss_extract;
 
 /* Parse a whole RFC 5322 message (headers + body, CRLF or LF).

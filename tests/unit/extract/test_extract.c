@@ -119,6 +119,51 @@ static void nested_forwarded_messages(void **state)
     ss_extract_free(&x);
 }
 
+/* The streaming hook (ss_segment_fn): each segment handed over once, in
+ * order, with its text, as it is read; what it lets go is empty
+ * afterwards, except the top-level subject, which the purpose needs. */
+typedef struct {
+    size_t calls;
+    int in_order, saw_deepest;
+} seen;
+
+static int let_go(void *arg, const ss_segment *s, size_t index)
+{
+    seen *v = arg;
+    v->in_order += index == v->calls++;
+    if (strstr(s->text, "Deepest text 999 000 0018"))
+        v->saw_deepest = 1;
+    return 1;
+}
+
+static void segment_hook_streams(void **state)
+{
+    (void)state;
+    ss_extract_limits lim = SS_EXTRACT_LIMITS_DEFAULT;
+    seen v = { 0, 0, 0 };
+    lim.on_segment = let_go;
+    lim.on_segment_arg = &v;
+    ss_extract x;
+    extract_file("forwarded.eml", &lim, &x);
+    assert_int_equal(x.nsegs, 6);
+    assert_int_equal(v.calls, 6);
+    assert_int_equal(v.in_order, 6);
+    assert_true(v.saw_deepest);
+    expect_seg(&x, "the subject", "Fwd: Fwd: Original note");
+    for (size_t i = 0; i < x.nsegs; i++)
+        if (strcmp(x.segs[i].location, "the subject") != 0) {
+            assert_int_equal(x.segs[i].len, 0);
+            assert_string_equal(x.segs[i].text, "");
+        }
+    /* the locations stay, for the reply and the audit record */
+    int deepest = 0;
+    for (size_t i = 0; i < x.nsegs; i++)
+        deepest += !strcmp(x.segs[i].location, "forwarded message \xe2\x80\xba forwarded "
+                                               "message \xe2\x80\xba the message body");
+    assert_int_equal(deepest, 1);
+    ss_extract_free(&x);
+}
+
 static void legacy_charsets_to_utf8(void **state)
 {
     (void)state;
@@ -664,6 +709,7 @@ int main(void)
         cmocka_unit_test(html_tags_and_entities),
         cmocka_unit_test(subject_rfc2047),
         cmocka_unit_test(nested_forwarded_messages),
+        cmocka_unit_test(segment_hook_streams),
         cmocka_unit_test(legacy_charsets_to_utf8),
         cmocka_unit_test(alternative_gives_both),
         cmocka_unit_test(damaged_pdf_unreadable),
