@@ -5,6 +5,7 @@
 #include "config/config.h"
 #include "text/charset.h"
 #include "base/log.h"
+#include "base/daemon.h"
 #include "base/privs.h"
 #include "notify/outbox.h"
 #include "readers.h"
@@ -16,7 +17,6 @@
 
 #include <curl/curl.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
@@ -66,26 +66,6 @@ static void *upkeep_thread(void *arg)
             sleep(1);
     }
     return NULL;
-}
-
-static int daemonise(void)
-{
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid > 0)
-        _exit(0);
-    if (setsid() < 0)
-        return -1;
-    int fd = open("/dev/null", O_RDWR);
-    if (fd < 0)
-        return -1;
-    dup2(fd, 0);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    if (fd > 2)
-        close(fd);
-    return chdir("/");
 }
 
 /* As the service user, into a directory preflight found it can write. */
@@ -201,21 +181,12 @@ static ss_state *prepare(int check, int foreground)
 
 int main(int argc, char **argv)
 {
-    int foreground = 0, check = 0, opt;
-    while ((opt = getopt(argc, argv, "c:fnVh")) != -1) {
-        switch (opt) {
-        case 'c': conf_path = optarg; break;
-        case 'f': foreground = 1; break;
-        case 'n': check = 1; break;
-        case 'V': printf("safeshare-milter %s\n", PACKAGE_VERSION); return 0;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 1;
-        }
-    }
-    if (optind != argc) {
-        usage(stderr);
-        return 1;
-    }
+    ss_daemon_opts o = { conf_path, 0, 0 };
+    int done = ss_daemon_options(argc, argv, "safeshare-milter", PACKAGE_VERSION, usage, &o);
+    if (done >= 0)
+        return done;
+    conf_path = o.conf;
+    int foreground = o.foreground, check = o.check;
     char err[1024];
     /* Before any key is read: nothing of this process may end in a core. */
     if (ss_harden_process(err, sizeof err) != 0) {
@@ -246,7 +217,7 @@ int main(int argc, char **argv)
      * this one, yet the stop below must remove the PID file and socket this
      * start made, not read them from freed memory. */
     st = ss_state_get();
-    if (!foreground && daemonise() != 0) {
+    if (!foreground && ss_daemonise() != 0) {
         ss_log(SS_LOG_ERR, "cannot become a daemon: %s", strerror(errno));
         return 1;
     }

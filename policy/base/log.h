@@ -11,7 +11,8 @@ enum { SS_LOG_ERR = LOG_ERR, SS_LOG_WARNING = LOG_WARNING, SS_LOG_NOTICE = LOG_N
 
 /* facility: "mail", "daemon", "local0".."local7". 0 ok, -1 unknown. */
 int ss_log_open(const char *facility, int to_stderr);
-/* The same for another program (ident: "safesharectl"). */
+/* The same for another program (safesharectl, safeshare-review); ident
+ * names it. */
 int ss_log_open_as(const char *ident, const char *facility, int to_stderr);
 void ss_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -79,6 +79,8 @@ void ss_held_waited(long secs, ss_buf *out)
         ss_buf_printf(out, "%ld day%s", d, d == 1 ? "" : "s");
     if (h)
         ss_buf_printf(out, "%s%ld hour%s", d ? " " : "", h, h == 1 ? "" : "s");
-    if (!d && !h)
+    if (!d && !h && m)
         ss_buf_printf(out, "%ld minute%s", m, m == 1 ? "" : "s");
+    if (!d && !h && !m)
+        ss_buf_adds(out, "less than a minute");
 }

@@ -32,7 +32,7 @@ ss_qerr ss_held_queue_load(const ss_config *c, const ss_register *reg, time_t no
                            ss_held_queue *q, char *err, size_t errlen);
 void ss_held_queue_free(ss_held_queue *q);
 
-/* "3 days 2 hours", "5 hours", "40 minutes" */
+/* "3 days 2 hours", "5 hours", "40 minutes", "less than a minute" */
 void ss_held_waited(long secs, ss_buf *out);
 
 #endif

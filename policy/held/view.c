@@ -114,17 +114,36 @@ static int inside(const char *location, const char *base)
     return !strncmp(location, base, n) && (!location[n] || !strncmp(location + n, " \xe2\x80\xba ", 5));
 }
 
-/* What was found in one attachment, and what of it could not be read. */
+/* Where finding i of v is, for one attachment: 0 not in it, 1 in it, 2
+ * in its name. */
+static int where(const ss_held_view *v, size_t i, const char *base, const char *name_loc)
+{
+    const char *loc = v->found[i].location;
+    return !strcmp(loc, name_loc) ? 2 : inside(loc, base);
+}
+
+/* What was found in one attachment, each kind once with how many times,
+ * and what of it could not be read. */
 static char *found_in(const ss_held_view *v, const char *base, const char *name_loc)
 {
     ss_buf b = SS_BUF_INIT;
     ss_buf_adds(&b, "");
     for (size_t i = 0; i < v->nfound; i++) {
         const ss_held_finding *g = &v->found[i];
-        if (inside(g->location, base) || !strcmp(g->location, name_loc))
-            ss_buf_printf(&b, "%s%s (%s)%s", b.len ? "; " : "", ss_type_phrase(g->type),
-                          ss_conf_name(g->confidence),
-                          !strcmp(g->location, name_loc) ? " in its name" : "");
+        int w = where(v, i, base, name_loc), seen = 0;
+        size_t times = 0;
+        for (size_t j = 0; w && j < v->nfound; j++) {
+            int same = v->found[j].type == g->type && v->found[j].confidence == g->confidence
+                       && where(v, j, base, name_loc) == w;
+            seen |= same && j < i;
+            times += same;
+        }
+        if (!w || seen)
+            continue;
+        ss_buf_printf(&b, "%s%s (%s)%s", b.len ? "; " : "", ss_type_phrase(g->type),
+                      ss_conf_name(g->confidence), w == 2 ? " in its name" : "");
+        if (times > 1)
+            ss_buf_printf(&b, ", %zu times", times);
     }
     for (size_t i = 0; i < v->nunread; i++)
         if (inside(v->unread[i].location, base))

@@ -285,8 +285,7 @@ static const char *const months[12] = {
 };
 static const char *const days[7] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
 
-/* "Tue 5 Nov 2024 at 14:02", local time, the same in every locale. */
-static void human_time(time_t t, char *out, size_t n)
+void ss_notify_when(time_t t, char *out, size_t n)
 {
     struct tm tm;
     if (!t || !localtime_r(&t, &tm)) {
@@ -367,7 +366,7 @@ static void ways_to_review(const ss_config *c, ss_note_kind k, const ss_note *n,
         ss_notify_review_url(c, "/queue", &b);
     out->v[P_QUEUE_LINK] = b.p ? ss_buf_steal(&b) : ss_xstrdup("");
     if (out->v[P_REVIEW_LINK][0] || out->v[P_SENDER_LINK][0])
-        human_time(expires, when, sizeof when);
+        ss_notify_when(expires, when, sizeof when);
     out->v[P_LINK_EXPIRES] = ss_xstrdup(when);
     static const char *const cmd[] = { "show", "release", "refuse" };
     static const char *const tail[] = { "", " --reason \"...\"", " --reason \"...\"" };
@@ -396,7 +395,7 @@ static void values_make(const ss_config *c, ss_note_kind k, const ss_note *n, va
     else
         ss_notify_plain_found(n->found, &b);
     out->v[P_FOUND] = b.p ? ss_buf_steal(&b) : ss_xstrdup("");
-    human_time(n->received, tmp, sizeof tmp);
+    ss_notify_when(n->received, tmp, sizeof tmp);
     out->v[P_RECEIVED] = ss_xstrdup(tmp);
     out->v[P_DSL_NAME] = ss_xstrdup(c->dsl_name ? c->dsl_name : "");
     out->v[P_DSL_CONTACT] = ss_xstrdup(c->dsl_contact ? c->dsl_contact : "");

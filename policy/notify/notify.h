@@ -104,6 +104,10 @@ int ss_notify_send(const ss_config *c, const ss_notify_templates *t, ss_note_kin
 #define SS_NOTIFY_CONNECT_SECS 10L
 #define SS_NOTIFY_TOTAL_SECS 30L
 
+/* "Tue 5 Nov 2024 at 14:02", local time, the same in every locale; ""
+ * for 0. Notices and the review pages say times this way. */
+void ss_notify_when(time_t t, char *out, size_t n);
+
 /* ReviewURL (without a trailing slash) followed by path ("/queue"). */
 void ss_notify_review_url(const ss_config *c, const char *path, ss_buf *out);
 

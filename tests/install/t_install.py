@@ -55,6 +55,9 @@ def files_under(root):
 def expected(d):
     docs = d["docdir"]
     return [d["sbindir"] + "/safeshare-milter", d["sbindir"] + "/safesharectl",
+            d["sbindir"] + "/safeshare-review", d["mandir"] + "/man8/safeshare-review.8",
+            docs + "/examples/nginx-safeshare-review.conf",
+            d["systemdsystemunitdir"] + "/safeshare-review.service",
             d["libexecdir"] + "/safeshare/safeshare-extract",
             d["mandir"] + "/man8/safeshare-milter.8", d["mandir"] + "/man8/safesharectl.8",
             d["mandir"] + "/man5/safeshare.conf.5", d["mandir"] + "/man5/safeshare-register.5",

@@ -16,12 +16,15 @@
 #include "engine/state.h"
 #include "quarantine/quarantine.h"
 
+/* Not every test uses every helper. */
+#define FIXTURE_FN static __attribute__((unused))
+
 typedef struct {
     char dir[64], conf[96], audit[96], store[96];
     ss_state *st;
 } store_fixture;
 
-static void put_file(const char *dir, const char *name, const char *text, mode_t mode)
+FIXTURE_FN void put_file(const char *dir, const char *name, const char *text, mode_t mode)
 {
     char p[160];
     snprintf(p, sizeof p, "%s/%s", dir, name);
@@ -69,7 +72,7 @@ static store_fixture *store_new(const char *extra)
     return f;
 }
 
-static void store_free(store_fixture *f)
+FIXTURE_FN void store_free(store_fixture *f)
 {
     ss_state_put(f->st);
     char cmd[256];
@@ -79,7 +82,7 @@ static void store_free(store_fixture *f)
 }
 
 /* Audit lines holding every one of the needles (NULL-terminated). */
-static int records_with(const store_fixture *f, const char *needle, ...)
+FIXTURE_FN int records_with(const store_fixture *f, const char *needle, ...)
 {
     FILE *fp = fopen(f->audit, "r");
     if (!fp)
@@ -99,7 +102,7 @@ static int records_with(const store_fixture *f, const char *needle, ...)
     return n;
 }
 
-static ss_qstate state_of(const store_fixture *f, const char *ref)
+FIXTURE_FN ss_qstate state_of(const store_fixture *f, const char *ref)
 {
     ss_qentry e;
     char err[256];
