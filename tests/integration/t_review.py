@@ -22,6 +22,8 @@ Needs root, chromium, chromium-driver and python3-selenium.  Run alone with:
 or via `make check-integration`.
 """
 
+import hashlib
+import hmac
 import os
 import re
 import subprocess
@@ -57,6 +59,9 @@ REVIEWER, FULL_NAME = "amara", "Ms Amara Patel"
 PASSWORD = "correct horse battery staple"
 REASON = "Spoke to Sam by phone: her council account is down until Monday"
 NOTE = "Next time please use sam.taylor@exampleshire.gov.uk"
+OTHER, OTHER_PASSWORD = "ben", "a second reviewer's long passphrase"
+REFUSE_REASON = "Not needed: the school nurse will pass this on at the meeting"
+REFUSE_NOTE = "Please send referrals through the secure portal"
 PURPOSE = "Sam is the allocated social worker and needs this before the core group meeting"
 HOSTILE_SUBJECT = "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\"> plan"
 CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -334,10 +339,12 @@ def t_second_browser_refused(r):
     return bad, [b.current_url]
 
 
-def post(r, path, fields, cookie=None):
-    """A form posted from outside the page: (status, body)."""
-    req = urllib.request.Request(r.lab.base + path, data=urllib.parse.urlencode(fields).encode(),
-                                 method="POST")
+def post(r, path, fields=None, cookie=None):
+    """A form posted from outside the page, or a GET without fields:
+    (status, body)."""
+    data = urllib.parse.urlencode(fields).encode() if fields is not None else None
+    req = urllib.request.Request(r.lab.base + path, data=data,
+                                 method="POST" if data is not None else "GET")
     if cookie:
         req.add_header("Cookie", "__Host-safeshare=" + cookie)
     try:
@@ -470,6 +477,139 @@ def t_sender_told_once(r):
     return bad, ["released: " + text[:400]]
 
 
+def link_token(r, kind, ref, expires):
+    """A link token as safeshare signs one (certs/link.h), made here from
+    the lab's ReleaseKey: how an old notice's link looks once it expires."""
+    with open(r.lab.release_key, "rb") as f:
+        key = hmac.new(f.read(), b"safeshare review links v1", hashlib.sha256).digest()
+    msg = ("%s\n%s\n%d" % (kind, ref, expires)).encode()
+    return "v1.%d.%s" % (expires, hmac.new(key, msg, hashlib.sha256).hexdigest()[:32])
+
+
+def t_bad_links_refused(r):
+    """An expired link, an edited expiry, and a link for another page or
+    message open nothing: not for a stranger, not for the signed-in DSL."""
+    ref, other = r.held.get("referral"), r.held.get("hostile")
+    if "dsl" not in r.links or "sender" not in r.links or not other:
+        return ["no links from the first check"], []
+    bad = []
+    expired = link_token(r, "d", ref, int(time.time()) - 60)
+    good = link_token(r, "d", ref, int(time.time()) + 3600)
+    if not r.links["dsl"].startswith(r.lab.base + "/review/%s?t=v1." % ref):
+        bad.append("the notice's link is not where the test expects: %s" % r.links["dsl"])
+    edited = re.sub(r"t=v1\.(\d+)\.", lambda m: "t=v1.%d." % (int(m.group(1)) + 86400),
+                    r.links["dsl"])
+    sender_tok = r.links["sender"].partition("?t=")[2]
+    cases = [("an expired link", "/review/%s?t=%s" % (ref, expired)),
+             ("a link with its expiry edited", edited[len(r.lab.base):]),
+             ("the link for another message", "/review/%s?t=%s" % (other, good)),
+             ("the sender's link on the DSL's page", "/review/%s?t=%s" % (ref, sender_tok)),
+             ("the DSL's link on the sender's page",
+              "/sender/%s?t=%s" % (ref, r.links["dsl"].partition("?t=")[2]))]
+    for what, path in cases:
+        status, body = post(r, path)
+        if status != 410 or "has expired" not in body or "[NHS number]" in body \
+                or "Your decision" in body or "Why does it need" in body:
+            bad.append("%s (no session): %d" % (what, status))
+    # The signed-in DSL too: an expired link is not a way round its check.
+    r.dsl.get(r.lab.base + cases[0][1])
+    src, text = r.page(r.dsl)
+    if "This link has expired" not in text or "Your decision" in text:
+        bad.append("the signed-in DSL's browser opened an expired link: %r" % text[:300])
+    # A fresh link made the same way does open: the test signs as safeshare does.
+    status, body = post(r, "/review/%s?t=%s" % (ref, good))
+    if status != 200 or "Sign in" not in body:
+        bad.append("a good link made by the test was refused (%d): the test is wrong" % status)
+    return bad, [c[0] for c in cases]
+
+
+def sign_in(b, base, name, password):
+    b.get(base + "/")
+    b.find_element(By.ID, "name").send_keys(name)
+    b.find_element(By.ID, "password").send_keys(password)
+    submit(b, "form button[type=submit]")
+    return r_text(b)
+
+
+def r_text(b):
+    return b.find_element(By.TAG_NAME, "body").text
+
+
+def t_wrong_reviewer_refused(r):
+    """A wrong password or an unknown name signs no one in; a reviewer
+    whose account is removed is signed out at their next page."""
+    bad = []
+    b = r.lab.browser()
+    for name, pw in ((REVIEWER, "not the password"), ("mallory", PASSWORD)):
+        text = sign_in(b, r.lab.base, name, pw)
+        if "That name and password do not match an account" not in text:
+            bad.append("signing in as %s with a wrong password: %r" % (name, text[:200]))
+        b.get(r.lab.base + "/queue")
+        if "Sign in" not in b.title:
+            bad.append("after a failed sign-in as %s the queue opened" % name)
+    p = subprocess.run([ctl_binary(), "-c", r.lab.milter_config, "reviewer", "add", OTHER,
+                        "--full-name", "Mr Ben Okafor"], input=(OTHER_PASSWORD + "\n").encode(),
+                       capture_output=True, timeout=60)
+    rc, err = p.returncode, p.stderr.decode(errors="replace")
+    if rc != 0:
+        return bad + ["reviewer add %s: %s" % (OTHER, err)], []
+    sign_in(b, r.lab.base, OTHER, OTHER_PASSWORD)
+    if "Messages waiting for your review" not in r_text(b):
+        bad.append("the new reviewer could not sign in: %r" % r_text(b)[:200])
+    rc, out, err = r.ctl("reviewer", "remove", OTHER)
+    if rc != 0:
+        bad.append("reviewer remove %s: %s" % (OTHER, err))
+    b.get(r.lab.base + "/message/" + r.held["hostile"])
+    src, text = r.page(b)
+    if "Sign in" not in b.title or "Your decision" in text or "[NHS number]" in src:
+        bad.append("a removed reviewer still reads held mail: %r" % b.title)
+    if r.audit(event="view", login=OTHER, reference=r.held["hostile"]):
+        bad.append("a removed reviewer's look was recorded as a view")
+    return bad, []
+
+
+def t_refuse_in_browser(r):
+    """Refuse with the mouse: never delivered, the sender told once with
+    the reason and the note, the audit has it with the reviewer."""
+    ref = r.held.get("hostile")
+    if not r.dsl or not ref:
+        return ["no hostile message or browser from the checks before"], []
+    b = r.dsl
+    b.get(r.lab.base + "/message/" + ref)
+    before = len(r.mail())
+    # First without a reason: the browser asks for it and nothing is sent.
+    b.find_element(By.CSS_SELECTOR, "label[for=decision-refuse]").click()
+    b.find_element(By.CSS_SELECTOR, "form.decide button[type=submit]").click()
+    bad = []
+    time.sleep(0.5)
+    if not b.execute_script("return document.getElementById('reason').validity.valueMissing") \
+            or not b.current_url.endswith("/message/" + ref) \
+            or r.audit(event="refuse", reference=ref):
+        bad.append("a refusal without a reason went ahead: %s" % b.current_url)
+    b.find_element(By.ID, "reason").send_keys(REFUSE_REASON)
+    b.find_element(By.ID, "note").send_keys(REFUSE_NOTE)
+    submit(b, "form.decide button[type=submit]")
+    if ref + " was refused: it will not be sent." not in r_text(b):
+        bad.append("after refusing: %s %r" % (b.current_url, r_text(b)[:300]))
+    check_notice(r, "refused", ref, [SENDER], [
+        ref, "It has not been sent, and it will not be", "Their reason: " + REFUSE_REASON,
+        "A note from %s: %s" % (FULL_NAME, REFUSE_NOTE)], bad)
+    time.sleep(SETTLE)
+    if len(r.mail()) != before:
+        bad.append("a refused message reached the sink")
+    kinds = sorted(k for k, rf, env, raw in r.notices() if rf == ref)
+    if kinds != ["held", "refused", "waiting"]:
+        bad.append("notices about %s: %r, not one held, waiting and refused" % (ref, kinds))
+    if len(r.audit(event="refuse", reference=ref, reviewer=FULL_NAME, login=REVIEWER,
+                   source="web", reason=REFUSE_REASON, note=REFUSE_NOTE)) != 1:
+        bad.append("no refuse record with the reviewer, reason and note: %r"
+                   % r.audit(event="refuse"))
+    rc, out, err = r.ctl("quarantine", "list", "--state", "refused")
+    if ref not in out:
+        bad.append("%s is not refused: %s" % (ref, out))
+    return bad, []
+
+
 def t_no_identifier_in_logs(r):
     bad = []
     for p in r.lab.log_files() + [r.lab.review_log]:
@@ -499,6 +639,12 @@ CHECKS = [
                            "delivered once, token stripped, audited with reviewer, reason, "
                            "note and purpose"),
     (t_sender_told_once, "the sender is told once, with the reason and the note"),
+    (t_bad_links_refused, "an expired link, an edited expiry, another message's or page's "
+                          "link open nothing, even for the signed-in DSL"),
+    (t_wrong_reviewer_refused, "a wrong password or unknown name signs no one in; a removed "
+                               "reviewer is signed out at their next page"),
+    (t_refuse_in_browser, "refuse with a reason: never delivered, the sender told once with "
+                          "the reason and note, audited with the reviewer"),
     (t_no_identifier_in_logs, "no log holds the NHS number in clear"),
 ]
 
