@@ -4,7 +4,7 @@
 set -eu
 PACKAGES="build-essential clang autoconf automake pkg-config
   libmilter-dev libgmime-3.0-dev libglib2.0-dev libssl-dev libcurl4-openssl-dev
-  libidn2-dev libcmocka-dev libpoppler-glib-dev libarchive-dev libcsv-dev libseccomp-dev
+  libidn2-dev libcmocka-dev libpoppler-glib-dev libarchive-dev libcsv-dev libseccomp-dev libytnef0-dev
   zlib1g-dev libjson-glib-dev libargon2-dev libmicrohttpd-dev
   libclang-rt-14-dev
   chromium chromium-driver python3-selenium

@@ -47,7 +47,7 @@ static int not_read(const unsigned char *data, size_t len, const char *sub,
     char what[72], why[128];
     ssx_describe(data, len, ctype, what, sizeof what);
     snprintf(why, sizeof why, "this kind of file is not read (%s)", what);
-    o->skip(o, sub, why, 0);
+    o->skip(o, sub, why, !ssx_media_only(data, len, ctype));
     return 0;
 }
 
@@ -81,6 +81,8 @@ int ssx_read_any(const unsigned char *data, size_t len, const char *sub,
         return read_pdf(data, len, sub, lim, depth, o);
     case SSX_RTF:
         return ssx_read_rtf(data, len, sub, lim, depth, o);
+    case SSX_TNEF:
+        return ssx_read_tnef(data, len, sub, lim, depth, o, ssx_read_any);
     case SSX_OLE:
         o->skip(o, sub, "old-style (.doc, .xls) and password-protected Office "
                 "files cannot be read", 1);

@@ -73,6 +73,26 @@ int ssx_zip_names(const unsigned char *data, size_t len, size_t max,
 const ssx_entry *ssx_entry_find(const ssx_entries *z, const char *name);
 void ssx_entries_free(ssx_entries *z);
 
+/* ---- XLSX numbers (reader/fmt_xlsx_num.c) ------------------------------ */
+
+typedef struct {
+    unsigned *xf;                 /* cellXfs: style index → numFmtId */
+    size_t nxf, xfcap;
+    unsigned fmt_id[256];         /* numFmts: custom format codes */
+    char *fmt_code[256];
+    size_t nfmt;
+    int date1904;                 /* workbook.xml: the 1904 date system */
+} ssx_xlsx_styles;
+
+/* styles.xml (may be NULL) and workbook.xml (for date1904). */
+void ssx_xlsx_styles_read(ssx_xlsx_styles *st, const char *xml, size_t len,
+                          const char *workbook, size_t wlen);
+void ssx_xlsx_styles_free(ssx_xlsx_styles *st);
+/* A numeric cell's value v in style index style (-1: none) as Excel
+ * shows it: dates dd/mm/yyyy, whole numbers without an exponent, simple
+ * digit patterns ("000 000 0000") applied. */
+void ssx_xlsx_number(ss_buf *out, const char *v, const ssx_xlsx_styles *st, long style);
+
 /* A code point as UTF-8; surrogates, NUL and out-of-range become U+FFFD. */
 void ssx_put_utf8(ss_buf *b, unsigned long cp);
 

@@ -6,7 +6,9 @@
  * whim — while paragraphs, rows, breaks and cells become newlines/tabs.
  * XLSX: one segment per sheet, named from workbook.xml, one row per line
  * and cells tab-separated in their columns, so a header row lines up with
- * its values. PPTX: one segment per slide, then the speaker notes. */
+ * its values, numbers as Excel shows them (fmt_xlsx_num.c: dates under a
+ * date format as dates). PPTX: one segment per slide, then the speaker
+ * notes. */
 #include "fmt_int.h"
 
 #include <stdio.h>
@@ -182,6 +184,8 @@ static void sst_free(sst *t)
 
 typedef struct {
     const sst *strings;
+    const ssx_xlsx_styles *styles;
+    long style;                 /* the cell's s="N", -1 if none */
     ss_buf *out, val, attr;
     char type[16];
     int in_v, in_is_t;
@@ -206,6 +210,7 @@ static void sh_start(void *ctx, const char *name, size_t nlen,
         s->type[0] = '\0';
         if (ssx_xml_attr(attrs, alen, "t", &s->attr))
             snprintf(s->type, sizeof s->type, "%s", s->attr.p);
+        s->style = ssx_xml_attr(attrs, alen, "s", &s->attr) ? strtol(s->attr.p, NULL, 10) : -1;
         unsigned long c = ssx_xml_attr(attrs, alen, "r", &s->attr) ? column_of(s->attr.p) : 0;
         for (; c > s->col + 1 && c <= 16384; s->col++)
             ss_buf_addc(s->out, '\t');  /* empty cells keep columns aligned */
@@ -226,6 +231,9 @@ static void cell_value(sheet *s)
             v = s->strings->s[i];
         else
             v = "";
+    } else if (s->type[0] == '\0' || strcmp(s->type, "n") == 0) {
+        ssx_xlsx_number(s->out, v, s->styles, s->style);   /* as Excel shows it */
+        v = "";
     }
     ss_buf_adds(s->out, v);
     ss_buf_addc(s->out, '\t');
@@ -287,10 +295,11 @@ static char *rel_target(const ssx_entries *z, const char *id)
 }
 
 static void read_sheet(ssx_out *o, const char *sub, const char *name,
-                       const ssx_entry *e, const sst *strings)
+                       const ssx_entry *e, const sst *strings,
+                       const ssx_xlsx_styles *styles)
 {
     ss_buf out = SS_BUF_INIT;
-    sheet s = { strings, &out, SS_BUF_INIT, SS_BUF_INIT, "", 0, 0, 0 };
+    sheet s = { strings, styles, -1, &out, SS_BUF_INIT, SS_BUF_INIT, "", 0, 0, 0 };
     ssx_xml_sax h = { sh_start, sh_end, sh_text, &s };
     ssx_xml_parse((const char *)e->data, e->len, &h);
     char *shown = ssx_clean_name(name);
@@ -309,6 +318,7 @@ typedef struct {
     const char *sub;
     const ssx_entries *z;
     const sst *strings;
+    const ssx_xlsx_styles *styles;
     ss_buf name, id;
 } wb;
 
@@ -324,7 +334,7 @@ static void wb_start(void *ctx, const char *name, size_t nlen,
     char *path = rel_target(w->z, w->id.p);
     const ssx_entry *e = path ? ssx_entry_find(w->z, path) : NULL;
     if (e)
-        read_sheet(w->o, w->sub, w->name.p ? w->name.p : "", e, w->strings);
+        read_sheet(w->o, w->sub, w->name.p ? w->name.p : "", e, w->strings, w->styles);
     free(path);
 }
 
@@ -346,8 +356,12 @@ int ssx_read_xlsx(const unsigned char *data, size_t len, const char *sub,
         ssx_xml_parse((const char *)e->data, e->len, &h);
     }
     e = ssx_entry_find(&z, "xl/workbook.xml");
+    const ssx_entry *se = ssx_entry_find(&z, "xl/styles.xml");
+    ssx_xlsx_styles styles;
+    ssx_xlsx_styles_read(&styles, se ? (const char *)se->data : NULL, se ? se->len : 0,
+                         e ? (const char *)e->data : NULL, e ? e->len : 0);
     if (e) {
-        wb w = { o, sub, &z, &strings, SS_BUF_INIT, SS_BUF_INIT };
+        wb w = { o, sub, &z, &strings, &styles, SS_BUF_INIT, SS_BUF_INIT };
         ssx_xml_sax h = { wb_start, NULL, NULL, &w };
         ssx_xml_parse((const char *)e->data, e->len, &h);
         ss_buf_free(&w.name);
@@ -356,6 +370,7 @@ int ssx_read_xlsx(const unsigned char *data, size_t len, const char *sub,
         o->skip(o, sub, "the spreadsheet is damaged and could not be read", 1);
         rc = -1;
     }
+    ssx_xlsx_styles_free(&styles);
     sst_free(&strings);
     ssx_entries_free(&z);
     return rc;

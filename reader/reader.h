@@ -67,6 +67,7 @@ typedef enum {
     SSX_PDF,
     SSX_RTF,
     SSX_OLE,         /* legacy Office or password-protected OOXML */
+    SSX_TNEF,        /* winmail.dat (application/ms-tnef) */
     SSX_OTHER        /* images, audio, unknown binary: not read */
 } ssx_kind;
 
@@ -96,6 +97,16 @@ ssx_any_reader ssx_read_any;
 int ssx_read_archive(const unsigned char *data, size_t len, const char *sub,
                      const ss_attach_limits *lim, int depth, ssx_out *o,
                      ssx_any_reader *member);
+
+/* reader/fmt_tnef.c: winmail.dat, its bodies and each attached file read
+ * by member (the dispatcher, passed down as for archives). */
+int ssx_read_tnef(const unsigned char *data, size_t len, const char *sub,
+                  const ss_attach_limits *lim, int depth, ssx_out *o,
+                  ssx_any_reader *member);
+/* Bytes that cannot hold text a person reads (images, audio, video, by
+ * their magic or declared type): skipping them loses nothing. Any other
+ * kind that is not read is unreadable (fail closed). */
+int ssx_media_only(const unsigned char *data, size_t len, const char *ctype);
 
 /* ---- shared helpers (reader/sub.c) ----------------------------------- */
 

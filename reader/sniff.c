@@ -24,6 +24,8 @@ static ssx_kind by_magic(const unsigned char *d, size_t len)
         return SSX_RTF;
     if (starts(d, len, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
         return SSX_OLE;
+    if (starts(d, len, "\x78\x9f\x3e\x22", 4))
+        return SSX_TNEF;
     if (starts(d, len, "\x89PNG", 4) || starts(d, len, "\xFF\xD8\xFF", 3) ||
         starts(d, len, "GIF8", 4))
         return SSX_OTHER;
@@ -49,6 +51,8 @@ static ssx_kind by_ctype(const char *ctype)
         return SSX_RTF;
     if (ctype_is(ctype, "application/zip") || ctype_is(ctype, "application/x-zip-compressed"))
         return SSX_ZIP;
+    if (ctype_is(ctype, "application/ms-tnef") || ctype_is(ctype, "application/vnd.ms-tnef"))
+        return SSX_TNEF;
     return SSX_EMPTY;
 }
 
@@ -60,6 +64,10 @@ static ssx_kind by_name(const char *name)
         { ".docx", SSX_ZIP }, { ".xlsx", SSX_ZIP }, { ".pptx", SSX_ZIP },
         { ".odt", SSX_ZIP }, { ".ods", SSX_ZIP }, { ".odp", SSX_ZIP },
     };
+    const char *base = name ? strrchr(name, '/') : NULL;
+    base = base ? base + 1 : name;
+    if (base && strcasecmp(base, "winmail.dat") == 0)
+        return SSX_TNEF;
     const char *dot = name ? strrchr(name, '.') : NULL;
     for (size_t i = 0; dot && i < sizeof exts / sizeof *exts; i++)
         if (strcasecmp(dot, exts[i].ext) == 0)
@@ -104,6 +112,26 @@ ssx_kind ssx_sniff(const unsigned char *data, size_t len,
     if (k != SSX_EMPTY)
         return k;
     return looks_textual(data, len) ? SSX_TEXT : SSX_OTHER;
+}
+
+static int media_magic(const unsigned char *d, size_t len)
+{
+    return starts(d, len, "\x89PNG", 4) || starts(d, len, "\xFF\xD8\xFF", 3) ||
+           starts(d, len, "GIF8", 4) || starts(d, len, "ID3", 3) ||
+           starts(d, len, "OggS", 4) || starts(d, len, "fLaC", 4) ||
+           (len >= 12 && memcmp(d, "RIFF", 4) == 0 &&
+            (memcmp(d + 8, "WAVE", 4) == 0 || memcmp(d + 8, "WEBP", 4) == 0 ||
+             memcmp(d + 8, "AVI ", 4) == 0)) ||
+           (len >= 8 && memcmp(d + 4, "ftyp", 4) == 0);
+}
+
+int ssx_media_only(const unsigned char *data, size_t len, const char *ctype)
+{
+    if (media_magic(data, len))
+        return 1;
+    return ctype && (strncasecmp(ctype, "image/", 6) == 0 ||
+                     strncasecmp(ctype, "audio/", 6) == 0 ||
+                     strncasecmp(ctype, "video/", 6) == 0);
 }
 
 /* A header field name, then ':'. */

@@ -266,7 +266,7 @@ static void not_read(const unsigned char *data, size_t len, const char *ctype,
     char what[72], why[128];
     ssx_describe(data, len, ctype, what, sizeof what);
     snprintf(why, sizeof why, "this kind of file is not read (%s)", what);
-    o->skip(o, "", why, 0);
+    o->skip(o, "", why, !ssx_media_only(data, len, ctype));  /* fail closed unless media */
 }
 
 /* MaxTotalBytes across the message: 0 if n more bytes fit. */

@@ -111,31 +111,21 @@ static void emit_ten(const ss_segctx *c, const ss_ten_cands *tc, ss_findings *ou
     }
 }
 
-void ss_detect_segment(const char *text, size_t len, size_t segidx,
-                       const ss_detect_opts *o, ss_findings *out)
+/* Every detector over one normalised reading of a segment. */
+static void detect_reading(const ss_norm *nm, size_t segidx,
+                           const ss_detect_opts *o, ss_findings *out)
 {
-    ss_detect_opts def;
-    if (o == NULL) {
-        ss_detect_opts_default(&def);
-        o = &def;
-    }
-    if (text == NULL)
-        len = 0, text = "";
-    pthread_once(&kw_once, kw_init);
-
-    ss_norm nm;
-    ss_normalise(&nm, text, len);
     ss_sg_hits sg;
     memset(sg.seen, 0, sizeof sg.seen);
-    uint64_t *digits = ss_digit_bits(nm.text, nm.len);
+    uint64_t *digits = ss_digit_bits(nm->text, nm->len);
     ss_table tab;
-    ss_table_find(&tab, nm.text, nm.len);
-    ss_segctx c = { .nm = &nm, .o = o, .seg = segidx, .sg = &sg, .digits = digits,
+    ss_table_find(&tab, nm->text, nm->len);
+    ss_segctx c = { .nm = nm, .o = o, .seg = segidx, .sg = &sg, .digits = digits,
                     .tab = tab.sep ? &tab : NULL };
-    ss_phrase_scan(&kw_set, nm.text, nm.len, on_keyword, &c);
+    ss_phrase_scan(&kw_set, nm->text, nm->len, on_keyword, &c);
 
     ss_ten_cands tc = { 0 };
-    ss_ten_scan(nm.text, nm.len, digits, o, &tc);
+    ss_ten_scan(nm->text, nm->len, digits, o, &tc);
     emit_ten(&c, &tc, out);
     if (c.tab)
         ss_chi_table_detect(&c, out);
@@ -151,7 +141,62 @@ void ss_detect_segment(const char *text, size_t len, size_t segidx,
     free(digits);
     free(c.kw);
     ss_table_free(&tab);
+}
+
+static int same_finding(const ss_finding *a, const ss_finding *b)
+{
+    return a->type == b->type && a->seg == b->seg && a->off == b->off && a->len == b->len;
+}
+
+/* The second reading's findings that the first did not make. */
+static void merge_new(ss_findings *out, size_t from, ss_findings *more)
+{
+    size_t had = out->n;
+    for (size_t i = 0; i < more->n; i++) {
+        int dup = 0;
+        for (size_t k = from; k < had && !dup; k++)
+            dup = same_finding(&out->v[k], &more->v[i]);
+        if (dup)
+            continue;
+        if (out->n == out->cap) {
+            out->cap = out->cap ? out->cap * 2 : 8;
+            out->v = ss_xrealloc(out->v, out->cap * sizeof *out->v);
+        }
+        out->v[out->n++] = more->v[i];
+    }
+    if (more->sg_score > out->sg_score)
+        out->sg_score = more->sg_score;
+    out->has_marking |= more->has_marking;
+    ss_findings_free(more);
+}
+
+void ss_detect_segment(const char *text, size_t len, size_t segidx,
+                       const ss_detect_opts *o, ss_findings *out)
+{
+    ss_detect_opts def;
+    if (o == NULL) {
+        ss_detect_opts_default(&def);
+        o = &def;
+    }
+    if (text == NULL)
+        len = 0, text = "";
+    pthread_once(&kw_once, kw_init);
+
+    size_t from = out->n;
+    ss_norm nm;
+    ss_normalise(&nm, text, len);
+    detect_reading(&nm, segidx, o, out);
+    int again = nm.invisible_digits;
     ss_norm_free(&nm);
+    if (!again)
+        return;
+    /* An invisible character beside a digit: a reader may show it as a
+     * gap ("943<NUL>476 5919"), so read it that way too. */
+    ss_findings more = { 0 };
+    ss_normalise_as(&nm, text, len, 1);
+    detect_reading(&nm, segidx, o, &more);
+    ss_norm_free(&nm);
+    merge_new(out, from, &more);
 }
 
 static int is_identifier(ss_type t)

@@ -1,7 +1,8 @@
 /* Labelled child date of birth (spec §7): a DOB label, filler, a date,
  * and the person under 18 on the reference date. The labels are the
  * keyword hits already found for the segment; this file reads the date
- * that follows (numeric UK-then-US, ISO, "3rd March 2016", "March 3, 2016"). */
+ * that follows (numeric UK-then-US, ISO, "3rd March 2016", "March 3, 2016",
+ * and in words, datewords.c). */
 #include "detectors.h"
 
 #include <stdio.h>
@@ -48,22 +49,7 @@ static int num(const txt *x, size_t i, size_t n)
  * shorter one when the longer is not there): month number, *end set. */
 static int month_at(const txt *x, size_t i, size_t *end)
 {
-    static const char *const names[12][3] = {
-        { "january", "jan" }, { "february", "feb" }, { "march", "mar" },
-        { "april", "apr" }, { "may" }, { "june", "jun" }, { "july", "jul" },
-        { "august", "aug" }, { "september", "sept", "sep" },
-        { "october", "oct" }, { "november", "nov" }, { "december", "dec" },
-    };
-    for (int m = 0; m < 12; m++) {
-        for (int v = 0; v < 3 && names[m][v]; v++) {
-            size_t n = strlen(names[m][v]);
-            if (i + n <= x->len && strncasecmp(x->t + i, names[m][v], n) == 0) {
-                *end = i + n;
-                return m + 1;
-            }
-        }
-    }
-    return 0;
+    return ss_month_at(x->t, x->len, i, end);
 }
 
 static size_t ordinal(const txt *x, size_t i)
@@ -285,10 +271,16 @@ void ss_dob_detect(const ss_segctx *c, ss_findings *out)
         if (!(k->mask & SS_KW_BIT(SS_T_DOB_CHILD)) || k->s < done)
             continue;
         rawdate r;
-        if (!date_at(&x, fill(&x, k->e), &r))
-            continue;
-        done = r.end;
         int y, m, d;
+        size_t at = fill(&x, k->e), end;
+        if (!date_at(&x, at, &r)) {
+            /* in words: "the fourth of March 2015", "4 Mar 15" */
+            if (!ss_date_words_at(x.t, x.len, at, c->o, &y, &m, &d, &end))
+                continue;
+            memset(&r, 0, sizeof r);
+            r.iso = 1, r.iso_y = y, r.iso_m = m, r.iso_d = d, r.end = end;
+        }
+        done = r.end;
         if (child_date(&r, c->o, &y, &m, &d))
             add_dob(c, out, k->s, r.end, y, m, d, SS_CONF_HIGH);
     }

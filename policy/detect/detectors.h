@@ -52,6 +52,14 @@ void ss_dob_detect(const ss_segctx *c, ss_findings *out);
  * column, MEDIUM ("DOB column header only"); called by ss_dob_detect. */
 void ss_dob_table_detect(const ss_segctx *c, ss_findings *out, size_t labelled_from);
 
+/* datewords.c: a month name at t[i] (1-12, *end set; 0 if none), and a
+ * date written with words at t[i] ("the fourth of March 2015", "March
+ * the fourth, 2015", "Wednesday 4 March 2015", "4 Mar 15"): 1 with the
+ * date and its end, 0 if there is none. */
+int ss_month_at(const char *t, size_t len, size_t i, size_t *end);
+int ss_date_words_at(const char *t, size_t len, size_t i, const ss_detect_opts *o,
+                     int *y, int *m, int *d, size_t *end);
+
 /* ---- context signals ---------------------------------------------------*/
 /* §9.1: distinct-term score of normalised text; names of the scoring terms
  * are written to why (may be NULL). */

@@ -7,6 +7,8 @@
 #include <emmintrin.h>
 #endif
 
+#include <glib.h>
+
 #include "base/buf.h"
 
 /* Decode one UTF-8 sequence at s[0..n). Returns its length, or 0 when the
@@ -41,8 +43,22 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
     return len;
 }
 
+/* Characters a reader does not show: C0 controls but TAB, LF and CR; DEL
+ * and the C1 controls; format characters (ZWSP, ZWNJ, soft hyphen, LRM,
+ * BOM, word joiner...). Deleted, or one space in the second reading. */
+static int invisible(uint32_t cp)
+{
+    if (cp < 0x20)
+        return cp != '\t' && cp != '\n' && cp != '\r' && cp != '\v' && cp != '\f';
+    if (cp < 0x7F)
+        return 0;
+    if (cp <= 0x9F)
+        return 1;
+    return g_unichar_type(cp) == G_UNICODE_FORMAT;
+}
+
 /* The replacement for a code point: NULL = keep, "" = delete. */
-static const char *fold(uint32_t cp, char one[2])
+static const char *fold(uint32_t cp, char one[2], int invisible_space)
 {
     static const char *const lig[] = { "ff", "fi", "fl", "ffi", "ffl", "st", "st" };
     one[1] = '\0';
@@ -51,10 +67,10 @@ static const char *fold(uint32_t cp, char one[2])
         return one;
     }
     if (cp == 0x00A0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
-        cp == 0x205F || cp == 0x3000)
-        return " ";
-    if (cp == 0x00AD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF)
-        return "";
+        cp == 0x205F || cp == 0x3000 || cp == '\v' || cp == '\f')
+        return " ";   /* a vertical tab or page break is a gap to a reader */
+    if (invisible(cp))
+        return invisible_space ? " " : "";
     if ((cp >= 0x2010 && cp <= 0x2013) || cp == 0x2212 || cp == 0xFE63)
         return "-";
     if (cp == 0x00B9)
@@ -73,27 +89,43 @@ static const char *fold(uint32_t cp, char one[2])
     }
     if (cp >= 0xFB00 && cp <= 0xFB06)
         return lig[cp - 0xFB00];
+    if (cp >= 0x0660) {            /* decimal digits of every other script */
+        int d = g_unichar_digit_value(cp);
+        if (d >= 0) {
+            one[0] = (char)('0' + d);
+            return one;
+        }
+    }
     return NULL;
 }
 
-/* The first byte >= 0x80 at or after i, or len: 16 (SSE2) or 8 bytes at a
- * time. */
+/* A byte that may fold: >= 0x80, or an ASCII control other than TAB, LF
+ * and CR (NUL, ESC, VT... which a reader does not show). */
+static int may_fold(unsigned char c)
+{
+    return c >= 0x7F || (c < 0x20 && c != '\t' && c != '\n' && c != '\r');
+}
+
+/* The first byte at or after i that may fold, or len: 16 (SSE2) or 8
+ * bytes at a time. */
 static size_t next_high(const char *s, size_t len, size_t i)
 {
 #ifdef __SSE2__
+    const __m128i lo = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
+    const __m128i tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n'),
+                  cr = _mm_set1_epi8('\r');
     for (; i + 16 <= len; i += 16) {
-        int m = _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
-        if (m)
-            return i + (size_t)__builtin_ctz((unsigned)m);
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* signed: bytes >= 0x80 are negative, so "< 0x20" takes them too */
+        __m128i m = _mm_or_si128(_mm_cmplt_epi8(v, lo), _mm_cmpeq_epi8(v, del));
+        __m128i ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
+                                  _mm_cmpeq_epi8(v, cr));
+        int bits = _mm_movemask_epi8(_mm_andnot_si128(ok, m));
+        if (bits)
+            return i + (size_t)__builtin_ctz((unsigned)bits);
     }
 #endif
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        if (w & 0x8080808080808080ull)
-            break;
-    }
-    while (i < len && (unsigned char)s[i] < 0x80)
+    while (i < len && !may_fold((unsigned char)s[i]))
         i++;
     return i;
 }
@@ -106,7 +138,7 @@ static size_t first_fold(const char *s, size_t len)
     for (size_t i = next_high(s, len, 0); i < len; i = next_high(s, len, i)) {
         uint32_t cp;
         size_t sl = utf8_decode(u + i, len - i, &cp);
-        if (sl > 1 && fold(cp, one) != NULL)
+        if (sl > 0 && (sl > 1 || may_fold(u[i])) && fold(cp, one, 0) != NULL)
             return i;
         i += sl ? sl : 1;
     }
@@ -122,7 +154,16 @@ static void add_run(ss_norm *n, size_t at, size_t o, int folded)
     n->map[n->nmap++] = (ss_norm_run){ at, o, folded };
 }
 
-void ss_normalise(ss_norm *n, const char *s, size_t len)
+/* An invisible character with a digit (or a character that may be one)
+ * on either side: the text has a second reading. */
+static int beside_digit(const char *out, size_t o, const unsigned char *u,
+                        size_t next, size_t len)
+{
+    return (o > 0 && ss_is_digit((unsigned char)out[o - 1])) ||
+           (next < len && (ss_is_digit(u[next]) || u[next] >= 0x80));
+}
+
+void ss_normalise_as(ss_norm *n, const char *s, size_t len, int invisible_space)
 {
     memset(n, 0, sizeof *n);
     n->orig = s;
@@ -148,7 +189,7 @@ void ss_normalise(ss_norm *n, const char *s, size_t len)
         uint32_t cp;
         size_t sl = utf8_decode(u + i, len - i, &cp);
         char one[2];
-        const char *rep = sl > 1 ? fold(cp, one) : NULL;
+        const char *rep = sl > 0 ? fold(cp, one, invisible_space) : NULL;
         if (rep == NULL) {
             size_t k = sl ? sl : 1;   /* kept, or invalid: copied as-is */
             memcpy(out + o, s + i, k);
@@ -156,6 +197,8 @@ void ss_normalise(ss_norm *n, const char *s, size_t len)
             i += k;
             continue;
         }
+        if (invisible(cp) && beside_digit(out, o, u, i + sl, len))
+            n->invisible_digits = 1;
         add_run(n, o, i, 1);
         for (const char *r = rep; *r; r++)
             out[o++] = *r;
@@ -166,6 +209,11 @@ void ss_normalise(ss_norm *n, const char *s, size_t len)
     n->own = out;
     n->text = out;
     n->len = o;
+}
+
+void ss_normalise(ss_norm *n, const char *s, size_t len)
+{
+    ss_normalise_as(n, s, len, 0);
 }
 
 void ss_norm_free(ss_norm *n)

@@ -5,11 +5,19 @@
  *
  *   U+FF01..FF5E (full-width ASCII)            -> ASCII
  *   U+00A0, U+2000..200A, U+202F, U+205F, U+3000 (Unicode spaces) -> ' '
- *   U+00AD, U+200B..200D, U+2060, U+FEFF       -> deleted
+ *   invisible characters: C0 controls but TAB/LF/CR (NUL, ESC, VT...),
+ *   DEL, C1 controls, format characters (U+00AD, U+200B..200F, U+2060,
+ *   U+FEFF, LRM...)                            -> deleted
  *   U+2010..2013, U+2212, U+FE63               -> '-'
  *   superscript/subscript digits               -> ASCII digits (NFKC)
  *   Latin ligatures U+FB00..FB06 (PDF text)    -> their letters (NFKC)
+ *   decimal digits of every script (Arabic-Indic, Devanagari, Thai,
+ *   mathematical...)                           -> ASCII digits
  *
+ * A reader shows "943<NUL>476 5919" as one number, whether the NUL reads
+ * as nothing or as a gap: so when an invisible character sits beside a
+ * digit (invisible_digits set), the driver also reads the text with each
+ * invisible character as one space (ss_normalise_as(..., 1)). *
  * Everything else, including invalid UTF-8, is copied unchanged. */
 #ifndef SS_NORMALISE_H
 #define SS_NORMALISE_H
@@ -33,9 +41,12 @@ typedef struct {
     char *own;            /* allocated text, NULL when text == orig */
     ss_norm_run *map;     /* NULL = identity */
     size_t nmap, mapcap;
+    int invisible_digits; /* an invisible character was deleted beside a digit */
 } ss_norm;
 
 void ss_normalise(ss_norm *n, const char *s, size_t len);
+/* invisible_space 1: each invisible character becomes one space. */
+void ss_normalise_as(ss_norm *n, const char *s, size_t len, int invisible_space);
 void ss_norm_free(ss_norm *n);
 
 /* Original byte span [*ostart, *ostart + *olen) of normalised [start, end). */

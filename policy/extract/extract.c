@@ -19,86 +19,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define FWD_PREFIX "forwarded message \xe2\x80\xba "
 #define HIDDEN_SUFFIX " (hidden text)"
-
-/* ---- results ----------------------------------------------------------- */
-
-void ssx_add_segment(ss_extract *x, char *text, size_t len, char *location)
-{
-    if (len == 0) {
-        free(text);
-        free(location);
-        return;
-    }
-    if (x->nsegs == x->segcap) {
-        x->segcap = x->segcap ? x->segcap * 2 : 8;
-        x->segs = ss_xrealloc(x->segs, x->segcap * sizeof *x->segs);
-    }
-    ss_segment *s = &x->segs[x->nsegs];
-    s->text = text;
-    s->len = len;
-    s->location = location;
-    x->nsegs++;
-    if (x->on_segment && x->on_segment(x->on_segment_arg, s, x->nsegs - 1)
-        && strcmp(location, "the subject") != 0 && strcmp(location, SSX_PURPOSE_HEADER) != 0) {
-        free(s->text);
-        s->text = ss_xstrdup("");
-        s->len = 0;
-    }
-}
-
-void ssx_add_skipped(ss_extract *x, char *location, const char *why,
-                     int unreadable)
-{
-    if (x->nskipped == x->skipcap) {
-        x->skipcap = x->skipcap ? x->skipcap * 2 : 8;
-        x->skipped = ss_xrealloc(x->skipped, x->skipcap * sizeof *x->skipped);
-    }
-    x->skipped[x->nskipped].location = location;
-    x->skipped[x->nskipped].why = ss_xstrdup(why);
-    x->skipped[x->nskipped].unreadable = unreadable;
-    x->nskipped++;
-}
-
-size_t ssx_add_attachment(ss_extract *x, const char *location, const char *name_location,
-                          const char *type, size_t size)
-{
-    if (x->nattach == x->attachcap) {
-        x->attachcap = x->attachcap ? x->attachcap * 2 : 4;
-        x->attach = ss_xrealloc(x->attach, x->attachcap * sizeof *x->attach);
-    }
-    x->attach[x->nattach] = (ss_attachment){ ss_xstrdup(location), ss_xstrdup(name_location),
-                                             ss_xstrdup(type), size };
-    return x->nattach++;
-}
-
-void ss_extract_free(ss_extract *x)
-{
-    if (!x)
-        return;
-    for (size_t i = 0; i < x->nattach; i++) {
-        free(x->attach[i].location);
-        free(x->attach[i].name_location);
-        free(x->attach[i].type);
-    }
-    free(x->attach);
-    for (size_t i = 0; i < x->nsegs; i++) {
-        free(x->segs[i].text);
-        free(x->segs[i].location);
-    }
-    for (size_t i = 0; i < x->nskipped; i++) {
-        free(x->skipped[i].location);
-        free(x->skipped[i].why);
-    }
-    free(x->segs);
-    free(x->skipped);
-    free(x->message_id);
-    free(x->subject);
-    free(x->subject_untagged);
-    memset(x, 0, sizeof *x);
-}
 
 /* ---- the clock --------------------------------------------------------- */
 
@@ -180,9 +106,17 @@ static void count_bodies(GMimeObject *obj, ssx_level *lv, size_t *budget)
     }
 }
 
-/* The transfer-decoded bytes of a part, or NULL if they cannot be read. */
+/* The transfer-decoded bytes of a part, or NULL if they cannot be read.
+ * base64 is decoded leniently (decode.c): GMime stops at a mid-stream
+ * '=' and drops a cut final quantum, readers do not. */
 static GByteArray *decode_content(GMimePart *part)
 {
+    if (g_mime_part_get_content_encoding(part) == GMIME_CONTENT_ENCODING_BASE64) {
+        GByteArray *raw = ssx_raw_content(part);
+        GByteArray *ba = ssx_decode_as(raw, "base64");
+        g_byte_array_unref(raw);
+        return ba;
+    }
     GByteArray *ba = g_byte_array_new();
     GMimeDataWrapper *dw = g_mime_part_get_content(part);
     if (!dw)
@@ -256,6 +190,9 @@ static void read_text_part(ssx_walker *w, GMimePart *part, char *location)
     g_byte_array_unref(ba);
     if (is_text(GMIME_OBJECT(part), "plain") && param_is(ct, "format", "flowed"))
         ssx_unflow(&b, param_is(ct, "delsp", "yes"));
+    if (ssx_is_directory_text(ct ? g_mime_content_type_get_media_subtype(ct) : NULL,
+                              part_filename(GMIME_OBJECT(part))))
+        ssx_unfold_directory(&b);
     if (b.len > max) {
         ss_buf_free(&b);
         ssx_add_skipped(w->out, location, "text part too large", 1);
@@ -413,6 +350,8 @@ static int named_message(const char *fname)
     return dot && g_ascii_strcasecmp(dot, ".eml") == 0;
 }
 
+static void walk(ssx_walker *w, ssx_level *lv, GMimeObject *obj, size_t depth);
+
 static void read_leaf(ssx_walker *w, ssx_level *lv, GMimePart *part,
                       size_t depth)
 {
@@ -423,6 +362,13 @@ static void read_leaf(ssx_walker *w, ssx_level *lv, GMimePart *part,
         add_name(w, lv, fname);
     char *loc = ssx_leaf_location(lv, obj, fname);
     w->attach_at = fname ? list_attachment(w, lv, obj, loc, fname, SIZE_MAX) : SIZE_MAX;
+    ssx_read_fields(w, lv, obj, loc);
+    ssx_other_readings(w, part, loc);
+    GMimeObject *alt = ssx_other_structure(part);
+    if (alt) {                       /* as a reader taking the first type sees it */
+        walk(w, lv, alt, depth + 1);
+        g_object_unref(alt);
+    }
     GMimeContentType *ct = g_mime_object_get_content_type(obj);
     const char *media = ct ? g_mime_content_type_get_media_type(ct) : NULL;
     if (ssx_ms_left(w) == 0)
@@ -441,14 +387,53 @@ static void read_leaf(ssx_walker *w, ssx_level *lv, GMimePart *part,
 
 /* ---- the walk ---------------------------------------------------------- */
 
-static void walk(ssx_walker *w, ssx_level *lv, GMimeObject *obj, size_t depth);
+
+/* Text around the parts (prologue, epilogue) is delivered and shown by
+ * some readers: a segment of its own. */
+static void add_around(ssx_walker *w, ssx_level *lv, const char *text, const char *where)
+{
+    if (!text || !*text)
+        return;
+    ss_buf b = SS_BUF_INIT;
+    ssx_text_decode(&b, (const unsigned char *)text, strlen(text), NULL);
+    size_t n = b.len;
+    ssx_add_segment(w->out, ss_buf_steal(&b), n, ssx_loc_make(lv, where, NULL));
+}
+
+/* No parts found: the body sits in the prologue. It was scanned as text;
+ * read the parts its delimiter lines give, or record it unread. */
+static void walk_broken(ssx_walker *w, ssx_level *lv, GMimeMultipart *mp, size_t depth)
+{
+    const char *body = g_mime_multipart_get_prologue(mp);
+    if (body) {
+        char *loc = ssx_loc_make(lv, "the text before the first part", NULL);
+        ssx_prologue_readings(w, GMIME_OBJECT(mp), body, loc);
+        free(loc);
+    }
+    GMimeObject *guess = body ? ssx_guess_parts(body, strlen(body)) : NULL;
+    if (!guess) {
+        lv->leaf++;
+        ssx_add_skipped(w->out, ssx_part_location(lv, GMIME_OBJECT(mp)),
+                        "a multipart whose parts could not be found", 1);
+        return;
+    }
+    GMimeMultipart *g = GMIME_MULTIPART(guess);
+    int n = g_mime_multipart_get_count(g);
+    for (int i = 0; i < n && !w->stopped; i++)
+        walk(w, lv, g_mime_multipart_get_part(g, i), depth + 1);
+    g_object_unref(guess);
+}
 
 static void walk_children(ssx_walker *w, ssx_level *lv, GMimeMultipart *mp,
                           size_t depth)
 {
+    add_around(w, lv, g_mime_multipart_get_prologue(mp), "the text before the first part");
     int n = g_mime_multipart_get_count(mp);
+    if (n == 0)
+        walk_broken(w, lv, mp, depth);
     for (int i = 0; i < n && !w->stopped; i++)
         walk(w, lv, g_mime_multipart_get_part(mp, i), depth + 1);
+    add_around(w, lv, g_mime_multipart_get_epilogue(mp), "the text after the last part");
 }
 
 /* Checks the limits for one MIME object; 0 if it may be read. */
@@ -518,13 +503,7 @@ void ssx_read_message(ssx_walker *w, GMimeMessage *msg, const char *prefix,
                       size_t depth)
 {
     ssx_level lv = { prefix, 0, 0, 0 };
-    const char *subject = g_mime_message_get_subject(msg);
-    if (subject && *subject) {
-        gchar *v = g_utf8_make_valid(subject, -1);
-        char *t = ss_xstrdup(v);
-        g_free(v);
-        ssx_add_segment(w->out, t, strlen(t), ssx_loc_make(&lv, "the subject", NULL));
-    }
+    ssx_read_fields(w, &lv, GMIME_OBJECT(msg), NULL);
     GMimeObject *root = g_mime_message_get_mime_part(msg);
     if (!root)
         return;
@@ -593,12 +572,41 @@ int ss_extract_mem(const char *msg, size_t len, const ss_extract_limits *lim,
         return -1;
     }
     ss_text_init();
-    GMimeStream *s = g_mime_stream_mem_new_with_buffer(msg, len);
+    size_t rlen = 0;
+    char *fixed = ssx_repair(msg, len, &rlen);   /* as a lenient reader splits it */
+    GMimeStream *s = fixed ? g_mime_stream_mem_new_with_buffer(fixed, rlen)
+                           : g_mime_stream_mem_new_with_buffer(msg, len);
+    free(fixed);
     int rc = extract_stream(s, lim, out, err, errlen);
     g_object_unref(s);
     if (rc < 0)
         ss_extract_free(out);
     return rc;
+}
+
+/* A spilled message that needs repair (repair.c) is read from memory;
+ * the usual one straight from the file. 1: done here, rc set. */
+static int extract_fd_repaired(int fd, const ss_extract_limits *lim, ss_extract *out,
+                               char *err, size_t errlen, int *rc)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_size <= 0)
+        return 0;
+    off_t at = lseek(fd, 0, SEEK_CUR);
+    if (at < 0 || at >= st.st_size)
+        return 0;
+    size_t len = (size_t)(st.st_size - at);
+    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED)
+        return 0;
+    size_t rlen = 0;
+    char *fixed = ssx_repair((const char *)map + at, len, &rlen);
+    munmap(map, (size_t)st.st_size);
+    if (!fixed)
+        return 0;
+    *rc = ss_extract_mem(fixed, rlen, lim, out, err, errlen);
+    free(fixed);
+    return 1;
 }
 
 int ss_extract_fd(int fd, const ss_extract_limits *lim,
@@ -610,6 +618,9 @@ int ss_extract_fd(int fd, const ss_extract_limits *lim,
         return -1;
     }
     ss_text_init();
+    int rc;
+    if (extract_fd_repaired(fd, lim, out, err, errlen, &rc))
+        return rc;
     GMimeStream *s = g_mime_stream_fs_new(fd);
     g_mime_stream_fs_set_owner(GMIME_STREAM_FS(s), FALSE);
     if (g_mime_stream_length(s) == 0) {
@@ -617,7 +628,7 @@ int ss_extract_fd(int fd, const ss_extract_limits *lim,
         set_err(err, errlen, "empty message");
         return -1;
     }
-    int rc = extract_stream(s, lim, out, err, errlen);
+    rc = extract_stream(s, lim, out, err, errlen);
     g_object_unref(s);
     if (rc < 0)
         ss_extract_free(out);

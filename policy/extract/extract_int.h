@@ -76,6 +76,52 @@ GMimeParserOptions *ssx_parser_options(void);
 /* Header fields of a parsed message; 0: it was not a message at all. */
 int ssx_header_count(GMimeMessage *msg);
 
+/* ---- repair.c ------------------------------------------------------------ */
+
+/* The message as a lenient reader splits it: bare CRs as line ends, the
+ * header block ended by its first non-header or whitespace-only line,
+ * NULs in headers as U+2060. A malloc'd copy, or NULL when the bytes need
+ * no repair. */
+char *ssx_repair(const char *msg, size_t len, size_t *outlen);
+
+/* ---- decode.c ------------------------------------------------------------ */
+
+/* base64 read on past '=' padding and junk; a cut final quantum kept. */
+void ssx_base64_lenient(const unsigned char *p, size_t n, GByteArray *out);
+/* A header's raw value as a reader shows it, appended as UTF-8: unfolded,
+ * each encoded-word decoded on its own. */
+void ssx_header_text(ss_buf *out, const char *raw);
+
+/* ---- readings.c ---------------------------------------------------------- */
+
+/* A part's bytes as they stand in the message (still transfer-encoded). */
+GByteArray *ssx_raw_content(GMimePart *part);
+/* raw decoded by a Content-Transfer-Encoding value, leniently (base64 and
+ * quoted-printable; anything else as it is). */
+GByteArray *ssx_decode_as(const GByteArray *raw, const char *cte);
+/* A part with two Content-Type or Content-Transfer-Encoding fields: a
+ * segment for each other reading, at "location (read another way)". */
+void ssx_other_readings(ssx_walker *w, GMimePart *part, const char *location);
+/* The same for a multipart GMime found no parts in, whose body (its
+ * prologue) a reader takes under another of its Content-Types. */
+void ssx_prologue_readings(ssx_walker *w, GMimeObject *mp, const char *body,
+                           const char *location);
+/* A leaf GMime read under its last Content-Type that an earlier one makes
+ * a multipart or a message: that structure, parsed (the caller walks and
+ * unrefs it); NULL otherwise. */
+GMimeObject *ssx_other_structure(GMimePart *part);
+/* The parts a reader finds in a multipart body from its delimiter lines,
+ * as a new multipart; NULL when there are none. */
+GMimeObject *ssx_guess_parts(const char *body, size_t n);
+
+/* ---- fields.c ------------------------------------------------------------ */
+
+/* Every header field of obj a recipient can see, each as a segment:
+ * "the subject" for the first Subject of a message, else
+ * "the header \"NAME\"" (after the part's location for a part). */
+void ssx_read_fields(ssx_walker *w, const ssx_level *lv, GMimeObject *obj,
+                     const char *part_location);
+
 /* ---- location.c --------------------------------------------------------- */
 
 /* prefix + text, or prefix + text + " \"NAME\"" when name is given. */

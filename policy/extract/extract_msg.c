@@ -14,6 +14,7 @@
 #include "extract_int.h"
 #include "reader/reader.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static int has_eml_name(GMimePart *part)
@@ -57,8 +58,11 @@ int ssx_header_count(GMimeMessage *msg)
 
 static GMimeMessage *parse(const GByteArray *ba)
 {
-    GMimeStream *s = g_mime_stream_mem_new_with_buffer((const char *)ba->data,
-                                                       ba->len);
+    size_t rlen = 0;
+    char *fixed = ssx_repair((const char *)ba->data, ba->len, &rlen);
+    GMimeStream *s = fixed ? g_mime_stream_mem_new_with_buffer(fixed, rlen)
+                           : g_mime_stream_mem_new_with_buffer((const char *)ba->data, ba->len);
+    free(fixed);
     GMimeParserOptions *opts = ssx_parser_options();
     GMimeParser *parser = g_mime_parser_new_with_stream(s);
     g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);

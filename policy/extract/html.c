@@ -49,6 +49,8 @@ typedef struct {
     int pre;                  /* inside <pre>/<textarea>: keep whitespace */
     char hide_name[16];       /* the display:none element we are inside */
     size_t hide_depth;        /* its nesting; 0: not hiding */
+    int tag_since_text;       /* markup read since the last text byte */
+    int new_row;              /* a <tr> opened and no cell yet */
     size_t next[M__COUNT];
 } html_state;
 
@@ -372,8 +374,8 @@ static const char *const void_tags[] = {
     "meta", "param", "source", "track", "wbr", NULL
 };
 
-/* "display : none" anywhere in a tag's attributes (in practice its style). */
-static int display_none(const char *a, size_t n)
+/* "display : VALUE" anywhere in a tag's attributes (in practice its style). */
+static int display_is(const char *a, size_t n, const char *value)
 {
     for (size_t i = 0; i < n; i++) {
         if (!match_ci(a + i, n - i, "display"))
@@ -386,10 +388,15 @@ static int display_none(const char *a, size_t n)
         j++;
         while (j < n && is_space((unsigned char)a[j]))
             j++;
-        if (match_ci(a + j, n - j, "none"))
+        if (match_ci(a + j, n - j, value))
             return 1;
     }
     return 0;
+}
+
+static int display_none(const char *a, size_t n)
+{
+    return display_is(a, n, "none");
 }
 
 /* An opening tag: start hiding at a display:none element, or count one
@@ -418,11 +425,43 @@ static void hide_close(html_state *st, const char *name)
         st->cur = st->out;
 }
 
-static void tag_effect(html_state *st, const char *name, int closing)
+/* A space between cells, as a reader sees a row side by side (none
+ * after a space or a no-break space the cell ended with). */
+static void cell_gap(html_state *st)
 {
-    if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0) {
-        if (!closing && st->cur->len && last_out(st) != '\n')
-            ss_buf_addc(st->cur, '\t');
+    const ss_buf *b = st->cur;
+    char l = last_out(st);
+    int nbsp = b->len >= 2 && (unsigned char)b->p[b->len - 2] == 0xC2 &&
+               (unsigned char)b->p[b->len - 1] == 0xA0;
+    if (b->len && l != '\n' && l != ' ' && !nbsp)
+        ss_buf_addc(st->cur, ' ');
+}
+
+/* A table cell, or an element styled as one (display:table-cell, or an
+ * inline-block laid out beside the previous one). */
+static int is_cell(const char *name, const char *attrs, size_t alen)
+{
+    return strcmp(name, "td") == 0 || strcmp(name, "th") == 0 ||
+           display_is(attrs, alen, "table-cell") || display_is(attrs, alen, "inline-block");
+}
+
+static void tag_effect(html_state *st, const char *name, int closing,
+                       const char *attrs, size_t alen)
+{
+    if (!closing && strcmp(name, "tr") == 0)
+        st->new_row = 1;
+    if (!closing && is_cell(name, attrs, alen)) {
+        /* the next cell of the same row: a break made by markup alone
+         * since the last text (a nested table's end, a CSS cell's </div>)
+         * is a gap in the row, as the reader sees it */
+        if (!st->new_row && st->tag_since_text && st->cur->len && last_out(st) == '\n')
+            st->cur->p[st->cur->len - 1] = ' ';
+        st->new_row = 0;
+        cell_gap(st);
+        return;
+    }
+    if (closing && (strcmp(name, "td") == 0 || strcmp(name, "th") == 0)) {
+        cell_gap(st);
         return;
     }
     if (strcmp(name, "pre") == 0 || strcmp(name, "textarea") == 0) {
@@ -437,6 +476,69 @@ static void tag_effect(html_state *st, const char *name, int closing)
     }
     if (in_list(name, block_tags))
         block_break(st);
+}
+
+/* ---- attributes a reader sees ------------------------------------------ */
+
+static const char *const shown_attrs[] = {
+    "alt", "title", "value", "placeholder", "aria-label", NULL
+};
+
+/* The attribute at a[*i] (name and value spans); 0 at the end. */
+static int next_attr(const char *a, size_t n, size_t *i, char name[16],
+                     size_t *vs, size_t *ve)
+{
+    size_t k = *i;
+    while (k < n && (is_space((unsigned char)a[k]) || a[k] == '/'))
+        k++;
+    if (k >= n)
+        return 0;
+    size_t nl = 0;
+    while (k < n && !is_space((unsigned char)a[k]) && a[k] != '=' && a[k] != '/') {
+        if (nl < 15)
+            name[nl++] = (char)lower((unsigned char)a[k]);
+        k++;
+    }
+    name[nl] = '\0';
+    *vs = *ve = k;
+    while (k < n && is_space((unsigned char)a[k]))
+        k++;
+    if (k < n && a[k] == '=') {
+        k++;
+        while (k < n && is_space((unsigned char)a[k]))
+            k++;
+        char q = (k < n && (a[k] == '"' || a[k] == '\'')) ? a[k] : 0;
+        k += q != 0;
+        *vs = k;
+        while (k < n && (q ? a[k] != q : !is_space((unsigned char)a[k])))
+            k++;
+        *ve = k;
+        k += q && k < n;
+    }
+    *i = k > *i ? k : *i + 1;
+    return 1;
+}
+
+/* alt, title, value, placeholder, aria-label: text a person sees (an
+ * image's alt in its place, a title on hover, a form's value), each on a
+ * line of its own with its entities decoded. */
+static void shown_attributes(html_state *st, const char *a, size_t n)
+{
+    char name[16];
+    size_t i = 0, vs, ve;
+    while (next_attr(a, n, &i, name, &vs, &ve)) {
+        if (ve <= vs || !in_list(name, shown_attrs))
+            continue;
+        ss_buf v = SS_BUF_INIT, h = SS_BUF_INIT;
+        convert(a + vs, ve - vs, 1, &v, &h);
+        if (v.len) {
+            line_break(st->cur);
+            ss_buf_add(st->cur, v.p, v.len);
+            line_break(st->cur);
+        }
+        ss_buf_free(&v);
+        ss_buf_free(&h);
+    }
 }
 
 /* At '<'. Returns 0 if it is not markup (the caller emits it as text). */
@@ -481,7 +583,9 @@ static int do_tag(html_state *st)
     }
     if (!closing)
         hide_open(st, name, self_closing, attrs, alen);
-    tag_effect(st, name, closing);
+    if (!closing && !st->nested)
+        shown_attributes(st, attrs, alen);
+    tag_effect(st, name, closing, attrs, alen);
     if (closing)
         hide_close(st, name);
     return 1;
@@ -499,6 +603,22 @@ static void do_space(html_state *st)
     char l = last_out(st);
     if (l != ' ' && l != '\n' && l != '\t')
         ss_buf_addc(st->cur, ' ');
+}
+
+/* "943<!-- -->476" or "943<span>476": markup between two digits shows
+ * as nothing, or as a gap when it is laid out apart. A word joiner marks
+ * the place (invisible), so the detectors read it both ways. */
+static void digit_after_tag(html_state *st, int digit_next)
+{
+    if (st->tag_since_text && digit_next && last_out(st) >= '0' && last_out(st) <= '9')
+        put_utf8(st->cur, 0x2060);
+    st->tag_since_text = 0;
+}
+
+static void text_byte(html_state *st, char c)
+{
+    digit_after_tag(st, c >= '0' && c <= '9');
+    ss_buf_addc(st->cur, c);
 }
 
 static void trim(ss_buf *b)
@@ -526,18 +646,21 @@ static void convert(const char *in, size_t len, int nested, ss_buf *out,
     while (st.pos < st.len) {
         char c = st.in[st.pos];
         if (c == '<') {
-            if (!do_tag(&st)) {
-                ss_buf_addc(st.cur, '<');
-                st.pos++;
+            if (do_tag(&st)) {
+                st.tag_since_text = 1;
+                continue;
             }
+            text_byte(&st, '<');
+            st.pos++;
         } else if (c == '&') {
+            digit_after_tag(&st, st.pos + 1 < st.len && st.in[st.pos + 1] == '#');
             do_entity(&st);
         } else if (is_space((unsigned char)c)) {
             do_space(&st);
         } else if (c == '\0') {
             st.pos++;                   /* a NUL would cut the C string */
         } else {
-            ss_buf_addc(st.cur, c);
+            text_byte(&st, c);
             st.pos++;
         }
     }

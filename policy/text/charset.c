@@ -50,15 +50,17 @@ static void from_cp1252(ss_buf *b, const char *s, size_t n)
 {
     ss_buf_reserve(b, n + n / 2);
     for (size_t i = 0; i < n; i++) {
-        unsigned cp = ss_cp1252_codepoint((unsigned char)s[i]);
-        put_cp(b, cp ? cp : 0xFFFD);
+        unsigned char c = (unsigned char)s[i];
+        unsigned cp = ss_cp1252_codepoint(c);
+        put_cp(b, c == 0 ? SS_NUL_CP : cp ? cp : 0xFFFD);
     }
 }
 
 /* Valid UTF-8 is copied, a valid run at a time (GLib's check, one call
- * per run rather than one per character); each bad byte, and each NUL
- * (where GLib's check also stops), becomes U+FFFD as before, so nothing
- * that separated two digit groups is lost. */
+ * per run rather than one per character); each bad byte becomes U+FFFD,
+ * so nothing that separated two digit groups is lost. A NUL (where GLib's
+ * check also stops) becomes SS_NUL_CP: a reader shows it as nothing or as
+ * a gap, and the detectors read it both ways. */
 static void from_utf8(ss_buf *b, const char *s, size_t n)
 {
     ss_buf_reserve(b, n);
@@ -70,7 +72,7 @@ static void from_utf8(ss_buf *b, const char *s, size_t n)
         ss_buf_add(b, s + i, good);
         i += good;
         if (i < n) {
-            put_cp(b, 0xFFFD);
+            put_cp(b, s[i] == '\0' ? SS_NUL_CP : 0xFFFD);
             i++;
         }
     }
@@ -130,8 +132,24 @@ static int valid_utf8(const char *s, size_t n)
     return 1;
 }
 
-/* Bytes in the part's charset → UTF-8 with NULs turned into spaces (a NUL
- * would cut the C string a later reader sees). */
+/* NULs that iconv wrote (UTF-16 "\0\0", EBCDIC 0x00) → SS_NUL_CP: a NUL
+ * would cut the C string a later reader sees. */
+static void nul_to_invisible(ss_buf *b)
+{
+    if (b->len == 0 || memchr(b->p, '\0', b->len) == NULL)
+        return;
+    ss_buf o = SS_BUF_INIT;
+    ss_buf_reserve(&o, b->len + 16);
+    for (size_t i = 0; i < b->len; i++)
+        if (b->p[i] == '\0')
+            put_cp(&o, SS_NUL_CP);
+        else
+            ss_buf_addc(&o, b->p[i]);
+    ss_buf_free(b);
+    *b = o;
+}
+
+/* Bytes in the part's charset → UTF-8. */
 void ssx_charset_utf8(ss_buf *b, const char *s, size_t n, const char *charset)
 {
     static const char *const ascii[] = { "us-ascii", "ascii",
@@ -158,9 +176,7 @@ void ssx_charset_utf8(ss_buf *b, const char *s, size_t n, const char *charset)
         else
             from_cp1252(b, s, n);
     }
-    for (size_t i = 0; i < b->len; i++)
-        if (b->p[i] == '\0')
-            b->p[i] = ' ';
+    nul_to_invisible(b);
 }
 
 void ssx_to_utf8(ss_buf *out, const char *s, size_t n, const char *charset)

@@ -14,8 +14,12 @@
  * it themselves, so calling it is optional. */
 void ss_text_init(void);
 
-/* charset → UTF-8 appended to out: bad bytes become U+FFFD, NUL becomes a
- * space. charset may be NULL (UTF-8 if valid, else windows-1252). */
+/* What a NUL byte becomes: U+2060 WORD JOINER, invisible like the NUL
+ * itself (a reader shows neither), and never the end of a C string. */
+#define SS_NUL_CP 0x2060u
+
+/* charset → UTF-8 appended to out: bad bytes become U+FFFD, NUL becomes
+ * SS_NUL_CP. charset may be NULL (UTF-8 if valid, else windows-1252). */
 void ssx_to_utf8(ss_buf *out, const char *s, size_t n, const char *charset);
 /* ssx_to_utf8 without the GMime set-up (callers have done it). */
 void ssx_charset_utf8(ss_buf *b, const char *s, size_t n, const char *charset);
@@ -32,5 +36,11 @@ unsigned ss_cp1252_codepoint(unsigned char c);
  * without a BOM is recognised by its NUL pattern. */
 void ssx_text_decode(ss_buf *out, const unsigned char *data, size_t len,
                      const char *charset);
+
+/* directory.c: iCalendar and vCard. Is a text/SUBTYPE part or a file of
+ * this name one of them? Then unfold its lines and undo its escapes, in
+ * place. */
+int ssx_is_directory_text(const char *subtype, const char *fname);
+void ssx_unfold_directory(ss_buf *b);
 
 #endif

@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <glib.h>
+
 /* 'L' or 'B' for UTF-16 without a BOM, judged by where the NULs fall:
  * mostly-ASCII UTF-16 has a NUL in every other byte. 0 otherwise. */
 static char utf16_guess(const unsigned char *d, size_t len)
@@ -45,17 +47,41 @@ static void unix_newlines(ss_buf *b)
         b->p[w] = '\0';
 }
 
+/* A declared charset of 16- or 32-bit units: it decides before any
+ * guess (UTF-32 text looks like UTF-16 to the NUL count). */
+static int declared_wide(const char *charset)
+{
+    static const char *const wide[] = { "utf-16", "utf16", "ucs-2", "ucs2",
+                                        "utf-32", "utf32", "ucs-4", "ucs4",
+                                        "unicode", NULL };
+    if (!charset)
+        return 0;
+    for (const char *const *w = wide; *w; w++)
+        if (g_ascii_strncasecmp(charset, *w, strlen(*w)) == 0)
+            return 1;
+    return 0;
+}
+
 void ssx_text_decode(ss_buf *out, const unsigned char *data, size_t len,
                      const char *charset)
 {
     const char *s = (const char *)data;
     char g;
-    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+    /* the UTF-32 BOMs first: FF FE 00 00 also starts like UTF-16 LE's */
+    if (len >= 4 && memcmp(s, "\xFF\xFE\0\0", 4) == 0)
+        ssx_to_utf8(out, s + 4, len - 4, "UTF-32LE");
+    else if (len >= 4 && memcmp(s, "\0\0\xFE\xFF", 4) == 0)
+        ssx_to_utf8(out, s + 4, len - 4, "UTF-32BE");
+    else if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
         ssx_to_utf8(out, s + 3, len - 3, "utf-8");
     else if (len >= 2 && memcmp(s, "\xFF\xFE", 2) == 0)
         ssx_to_utf8(out, s + 2, len - 2, "UTF-16LE");
     else if (len >= 2 && memcmp(s, "\xFE\xFF", 2) == 0)
         ssx_to_utf8(out, s + 2, len - 2, "UTF-16BE");
+    else if (declared_wide(charset) && memchr(s, '\0', len < 4096 ? len : 4096))
+        ssx_to_utf8(out, s, len, charset);
+    else if (declared_wide(charset))      /* 8-bit text wrongly labelled */
+        ssx_to_utf8(out, s, len, NULL);
     else if ((g = utf16_guess(data, len)) != 0)
         ssx_to_utf8(out, s, len, g == 'L' ? "UTF-16LE" : "UTF-16BE");
     else

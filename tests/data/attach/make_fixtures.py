@@ -159,8 +159,34 @@ def encrypted(zipdata):
     return bytes(b)
 
 
+def hostile():
+    """The hostile-MIME classes' attachments (issue 13), written by the
+    generator's own TNEF and XLSX writers (tests/hostile/gen_hostile.py)."""
+    import sys
+    sys.path.insert(0, os.path.join(HERE, "..", "..", "hostile"))
+    import gen_hostile as g
+    text = "Pupil: Jamie Smith, %s." % NHS
+    inner = g.tnef(pr_body="Forwarded inside", attachments=[("inner.txt", b"inner " + NHS.encode())])
+    write("winmail.dat", g.tnef(subject="Notes", pr_body=text,
+                                attachments=[("pupils.csv", ("name,nhs\r\nJamie Smith,%s\r\n"
+                                                             % NHS).encode()),
+                                             ("inner.dat", inner)]))
+    write("winmail-unicode.dat", g.tnef(pr_body_unicode=text))
+    serial = g.excel_serial("2015-03-04")
+    rows = [["Name", "Date of birth", "Born", "Reference", "Ref 2"],
+            ["Jamie Smith", ("n", str(serial), 1), ("n", str(serial), 2),
+             ("n", "9.434765919E9", 0), ("n", "9434765919", 3)]]
+    write("dates.xlsx", g.xlsx(rows, [(14, None), (164, "[$-809]dd/mm/yyyy;@"),
+                                      (165, "000 000 0000")]))
+    # a DOCX or PPTX holding none of the parts the reader wants
+    write("empty.docx", zip_bytes([("[Content_Types].xml", "<Types/>"),
+                                   ("word/document.xml", "<w:document " + W + "/>")])
+          .replace(b"word/document.xml", b"word/documenX.xml"))
+
+
 def main():
     d = docx()
+    hostile()
     write("referral.docx", d)
     write("pupils.xlsx", xlsx())
     write("deck.pptx", pptx())

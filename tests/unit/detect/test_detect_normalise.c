@@ -6,8 +6,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "base/buf.h"
 #include "detect/checksum.h"
+#include "detect/detect.h"
 #include "detect/normalise.h"
+#include "text/charset.h"
 
 static void test_ascii_is_untouched(void **state)
 {
@@ -99,6 +102,94 @@ static void test_checksums(void **state)
     assert_int_equal(ss_age_on(2007, 9, 2, 2025, 9, 1), 17);
 }
 
+/* hostile class "digits": what a reader shows as 943 476 5919 */
+static size_t nhs_in(const char *s, size_t len)
+{
+    ss_detect_opts o;
+    ss_detect_opts_default(&o);
+    return ss_detect_count(SS_T_NHS, s, len, &o);
+}
+
+static void test_digits_of_every_script(void **state)
+{
+    (void)state;
+    static const char *const forms[] = {
+        "\xd9\xa9\xd9\xa4\xd9\xa3 \xd9\xa4\xd9\xa7\xd9\xa6 \xd9\xa5\xd9\xa9\xd9\xa1\xd9\xa9",  /* Arabic-Indic */
+        ("\xe0\xa5\xaf\xe0\xa5\xaa\xe0\xa5\xa9 \xe0\xa5\xaa\xe0\xa5\xad\xe0\xa5\xac "
+         "\xe0\xa5\xab\xe0\xa5\xaf\xe0\xa5\xa7\xe0\xa5\xaf"),                                 /* Devanagari */
+        "\xf0\x9d\x9f\x97\xf0\x9d\x9f\x92\xf0\x9d\x9f\x91 476 5919",                          /* maths bold */
+        "943 \xd9\xa4\xd9\xa7\xd9\xa6 5919",                                                       /* mixed */
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
+        assert_int_equal(nhs_in(forms[i], strlen(forms[i])), 1);
+}
+
+static void test_invisible_inside_digits(void **state)
+{
+    (void)state;
+    /* deleted ("94<NUL>3" -> 943) or a gap ("943<NUL>476" -> 943 476) */
+    static const char nul_group[] = "94\0003 476 5919";
+    static const char nul_gap[] = "943\000476 5919";
+    static const char esc[] = "943 476\0335919";
+    static const char vt[] = "943\013476 5919";
+    assert_int_equal(nhs_in(nul_group, sizeof nul_group - 1), 1);
+    assert_int_equal(nhs_in(nul_gap, sizeof nul_gap - 1), 1);
+    assert_int_equal(nhs_in(esc, sizeof esc - 1), 1);
+    assert_int_equal(nhs_in(vt, sizeof vt - 1), 1);
+    const char *lrm = "\xe2\x80\x8e" "943 \xe2\x80\x8e" "476 \xe2\x80\x8e" "5919";
+    const char *bom = "943\xef\xbb\xbf" "476 5919";
+    const char *zwnj = "943\xe2\x80\x8c" "476 5919";
+    assert_int_equal(nhs_in(lrm, strlen(lrm)), 1);
+    assert_int_equal(nhs_in(bom, strlen(bom)), 1);
+    assert_int_equal(nhs_in(zwnj, strlen(zwnj)), 1);
+    /* one number, one finding: both readings agree on "9434765919" */
+    const char *zwsp = "943\xe2\x80\x8b" "476\xe2\x80\x8b" "5919";
+    assert_int_equal(nhs_in(zwsp, strlen(zwsp)), 1);
+}
+
+/* A NUL from any charset (=00 in QP, UTF-16 "\0\0") stays an invisible
+ * character, not U+FFFD, which would split the number for good. */
+static void test_nul_through_charsets(void **state)
+{
+    (void)state;
+    static const char raw[] = "943\000476 5919";
+    static const char *const cs[] = { "utf-8", NULL, "iso-8859-1", "koi8-r" };
+    for (size_t i = 0; i < sizeof cs / sizeof *cs; i++) {
+        ss_buf b = SS_BUF_INIT;
+        ssx_to_utf8(&b, raw, sizeof raw - 1, cs[i]);
+        assert_null(memchr(b.p, '\0', b.len));
+        assert_int_equal(nhs_in(b.p, b.len), 1);
+        ss_buf_free(&b);
+    }
+}
+
+/* hostile class "charset": a UTF-32 BOM is not a UTF-16 one */
+static void test_utf32_bom(void **state)
+{
+    (void)state;
+    const char *txt = "NHS 943 476 5919";
+    unsigned char le[4 + 4 * 16], be[4 + 4 * 16];
+    memcpy(le, "\xff\xfe\0\0", 4);
+    memcpy(be, "\0\0\xfe\xff", 4);
+    for (size_t i = 0; i < 16; i++) {
+        unsigned char *l = le + 4 + 4 * i, *g = be + 4 + 4 * i;
+        memset(l, 0, 4);
+        memset(g, 0, 4);
+        l[0] = (unsigned char)txt[i];
+        g[3] = (unsigned char)txt[i];
+    }
+    ss_buf a = SS_BUF_INIT, b = SS_BUF_INIT, c = SS_BUF_INIT;
+    ssx_text_decode(&a, le, sizeof le, "utf-32");
+    ssx_text_decode(&b, be, sizeof be, NULL);
+    ssx_text_decode(&c, le + 4, sizeof le - 4, "UTF-32LE");   /* declared, no BOM */
+    assert_string_equal(a.p, txt);
+    assert_string_equal(b.p, txt);
+    assert_string_equal(c.p, txt);
+    ss_buf_free(&a);
+    ss_buf_free(&b);
+    ss_buf_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -108,6 +199,10 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8_copied),
         cmocka_unit_test(test_word_classes),
         cmocka_unit_test(test_checksums),
+        cmocka_unit_test(test_digits_of_every_script),
+        cmocka_unit_test(test_invisible_inside_digits),
+        cmocka_unit_test(test_nul_through_charsets),
+        cmocka_unit_test(test_utf32_bom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,6 +46,15 @@ static inline void extract_file(const char *name, const ss_extract_limits *lim,
         fail_msg("%s: %s", name, err);
 }
 
+/* Segments other than header fields (From, To, ...: each is one too). */
+static inline size_t body_segs(const ss_extract *x)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < x->nsegs; i++)
+        n += strstr(x->segs[i].location, "the header \"") == NULL;
+    return n;
+}
+
 static inline const ss_segment *seg_at(const ss_extract *x, const char *location)
 {
     for (size_t i = 0; i < x->nsegs; i++)

@@ -273,6 +273,85 @@ static void unknown_binary_not_read(void **state)
     col_free(&c);
 }
 
+/* Anything else that is not read may hold text: fail closed. */
+static void unknown_nonmedia_unreadable(void **state)
+{
+    (void)state;
+    const unsigned char bin[] = "\x7f\x01\x02\x03\x04\x05\x06\x07\x00\x00binary";
+    static const ss_attach_limits lim = SS_ATTACH_LIMITS_DEFAULT;
+    collected c;
+    ssx_out o;
+    col_init(&o, &c);
+    ssx_read_any(bin, sizeof bin, "", "data.bin", "application/octet-stream", &lim, 0, &o);
+    assert_int_equal(c.nskip, 1);
+    assert_int_equal(c.unreadable[0], 1);
+    col_free(&c);
+    assert_true(ssx_media_only((const unsigned char *)"ID3\x03", 4, NULL));
+    assert_true(ssx_media_only(bin, sizeof bin, "video/mp4"));
+    assert_false(ssx_media_only(bin, sizeof bin, "application/x-foo"));
+}
+
+/* hostile class "tnef": winmail.dat's bodies and files, recursively */
+static void tnef_bodies_and_attachments(void **state)
+{
+    (void)state;
+    collected c;
+    read_fixture("winmail.dat", NULL, &c);
+    assert_string_equal(col_seg(&c, "the subject"), "Notes");
+    assert_string_equal(col_seg(&c, "the message body"), "Pupil: Jamie Smith, " NHS_DOTTED ".");
+    assert_non_null(strstr(col_seg(&c, "\"pupils.csv\""), "Jamie Smith," NHS_DOTTED));
+    assert_string_equal(col_seg(&c, "\"pupils.csv\" \xe2\x80\xba the file name"), "pupils.csv");
+    /* a winmail.dat inside: read as one */
+    assert_string_equal(col_seg(&c, "\"inner.dat\" \xe2\x80\xba \"inner.txt\""),
+                        "inner " NHS_DOTTED);
+    assert_int_equal(c.nskip, 0);
+    col_free(&c);
+
+    read_fixture("winmail-unicode.dat", NULL, &c);
+    assert_string_equal(col_seg(&c, "the message body"), "Pupil: Jamie Smith, " NHS_DOTTED ".");
+    col_free(&c);
+
+    /* damaged: unreadable, never silence */
+    static const ss_attach_limits lim = SS_ATTACH_LIMITS_DEFAULT;
+    ssx_out o;
+    col_init(&o, &c);
+    const unsigned char bad[] = "not a TNEF stream at all";   /* typed ms-tnef */
+    ssx_read_any(bad, sizeof bad - 1, "", "winmail.dat", "application/ms-tnef", &lim, 0, &o);
+    assert_int_equal(c.nskip, 1);
+    assert_int_equal(c.unreadable[0], 1);
+    col_free(&c);
+}
+
+/* hostile class "xlsx": numbers as Excel shows them */
+static void xlsx_dates_and_numbers(void **state)
+{
+    (void)state;
+    collected c;
+    read_fixture("dates.xlsx", NULL, &c);
+    assert_string_equal(col_seg(&c, "sheet \"Pupils\""),
+                        "Name\tDate of birth\tBorn\tReference\tRef 2\t\n"
+                        "Jamie Smith\t04/03/2015\t04/03/2015\t9434765919\t" NHS_DOTTED "\t\n");
+    col_free(&c);
+}
+
+/* libFuzzer + UBSan: qsort(NULL, 0, ...) when a DOCX or PPTX holds none
+ * of the parts its reader wants. */
+static void ooxml_without_wanted_parts(void **state)
+{
+    (void)state;
+    static const ss_attach_limits lim = SS_ATTACH_LIMITS_DEFAULT;
+    size_t len;
+    unsigned char *data = fixture("empty.docx", &len);
+    collected c;
+    ssx_out o;
+    col_init(&o, &c);
+    assert_int_equal(ssx_read_docx(data, len, "", &lim, 0, &o), 0);
+    assert_int_equal(ssx_read_pptx(data, len, "", &lim, 0, &o), 0);
+    assert_int_equal(c.ntext, 0);
+    col_free(&c);
+    free(data);
+}
+
 static void xml_entities_and_cdata(void **state)
 {
     (void)state;
@@ -306,6 +385,10 @@ int main(void)
         cmocka_unit_test(saved_messages_recognised),
         cmocka_unit_test(unknown_binary_not_read),
         cmocka_unit_test(xml_entities_and_cdata),
+        cmocka_unit_test(unknown_nonmedia_unreadable),
+        cmocka_unit_test(tnef_bodies_and_attachments),
+        cmocka_unit_test(xlsx_dates_and_numbers),
+        cmocka_unit_test(ooxml_without_wanted_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -192,6 +192,16 @@ static void reads_documents(void **state)
     assert_int_equal(run_file(*state, "../pdf/one_page.pdf", &c, &r), SS_POOL_OK);
     assert_int_equal(c.ntext, 1);
     col_free(&c);
+    /* winmail.dat (libytnef, its code page through iconv) and Excel's
+     * date serials: read under the filter without killing the reader */
+    assert_int_equal(run_file(*state, "winmail.dat", &c, &r), SS_POOL_OK);
+    assert_true(has_text(&c, "Jamie Smith, " NHS_DOTTED));
+    assert_true(alive(r.reader));
+    col_free(&c);
+    assert_int_equal(run_file(*state, "dates.xlsx", &c, &r), SS_POOL_OK);
+    assert_true(has_text(&c, "/2015"));
+    assert_true(alive(r.reader));
+    col_free(&c);
     /* the reader says it failed ('E' 1): unreadable, and it stays */
     assert_int_equal(run_file(*state, "../pdf/damaged.pdf", &c, &r), SS_POOL_UNREADABLE);
     assert_int_equal(r.wait_status, -1);
