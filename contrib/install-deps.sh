@@ -28,3 +28,12 @@ if [ -n "$missing" ]; then
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
+# The attachment readers run as their own account (ReaderUser, default
+# safeshare-reader); the milter refuses to start as root without it, and
+# the demo and the tests start it as root. The Debian package's postinst
+# makes the same account; INSTALL tells a source install to.
+if ! getent passwd safeshare-reader >/dev/null; then
+    echo "install-deps: adding the system user safeshare-reader (the attachment readers' account)"
+    useradd --system --user-group --no-create-home --home-dir /nonexistent \
+        --shell /usr/sbin/nologin safeshare-reader
+fi
