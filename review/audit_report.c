@@ -15,18 +15,6 @@ static int usage(void)
     return 2;
 }
 
-/* Today, or n days before it, as YYYY-MM-DD. */
-static void local_date(int days_back, char out[11])
-{
-    GDateTime *now = g_date_time_new_now_local();
-    GDateTime *d = g_date_time_add_days(now, -days_back);
-    gchar *s = g_date_time_format(d, "%Y-%m-%d");
-    snprintf(out, 11, "%s", s);
-    g_free(s);
-    g_date_time_unref(d);
-    g_date_time_unref(now);
-}
-
 static int write_html(const ss_report *r, const char *path)
 {
     GString *page = g_string_new(NULL);
@@ -89,8 +77,8 @@ int ss_audit_report_cmd(const char *conf, int argc, char **argv)
 {
     report_args a = { .overdue = 4 };
     char today[11], month_ago[11];
-    local_date(0, today);
-    local_date(30, month_ago);
+    ss_report_local_date(0, today);
+    ss_report_local_date(30, month_ago);
     if (parse(argc, argv, &a, &conf) != 0) {
         free(a.logs);
         return usage();

@@ -70,6 +70,7 @@ static void signed_in(ss_buf *out, const ss_page *p)
 {
     ss_html_printf(out, "<nav aria-label=\"Account\"><p>Signed in as <strong>%s</strong>.</p>\n"
                    "<ul><li><a href=\"/queue\">All held messages</a></li>\n"
+                   "<li><a href=\"/report\">Report</a></li>\n"
                    "<li><form method=\"post\" action=\"/logout\">\n", p->user);
     ss_html_csrf(out, p);
     ss_buf_adds(out, "<button type=\"submit\" class=\"link\">Sign out</button></form></li>"

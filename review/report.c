@@ -190,19 +190,36 @@ static void review_times(ss_report *r)
     g_array_free(d, TRUE);
 }
 
+void ss_report_local_date(int days_back, char out[11])
+{
+    GDateTime *now = g_date_time_new_now_local();
+    GDateTime *d = g_date_time_add_days(now, -days_back);
+    gchar *s = g_date_time_format(d, "%Y-%m-%d");
+    snprintf(out, 11, "%s", s);
+    g_free(s);
+    g_date_time_unref(d);
+    g_date_time_unref(now);
+}
+
+int ss_report_period_ok(const char *from, const char *to)
+{
+    gint64 start = from ? ss_rec_local_day(from) : -1, end = to ? ss_rec_local_day(to) : -1;
+    return start >= 0 && end >= start;
+}
+
 int ss_report_build(char *const *files, size_t n, const char *from, const char *to,
                     long overdue_hours, ss_report *r)
 {
     memset(r, 0, sizeof *r);
-    snprintf(r->from, sizeof r->from, "%s", from);
-    snprintf(r->to, sizeof r->to, "%s", to);
-    r->start = ss_rec_local_day(from);
-    r->end = ss_rec_local_day(to);
-    if (r->start < 0 || r->end < 0 || r->end < r->start) {
+    if (!ss_report_period_ok(from, to)) {
         fprintf(stderr, "safesharectl: --from %s --to %s: expected two dates as YYYY-MM-DD, "
                 "the first not after the second\n", from, to);
         return -1;
     }
+    snprintf(r->from, sizeof r->from, "%s", from);
+    snprintf(r->to, sizeof r->to, "%s", to);
+    r->start = ss_rec_local_day(from);
+    r->end = ss_rec_local_day(to);
     r->end += 86400;                 /* the whole of the last day */
     r->now = g_get_real_time() / G_USEC_PER_SEC;
     r->overdue_hours = overdue_hours;

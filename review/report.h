@@ -43,6 +43,12 @@ typedef struct {
     GHashTable *reviewed_at;   /* reference -> gint64 first review (any time) */
 } ss_report;
 
+/* Today, or days_back days before it, as local YYYY-MM-DD. */
+void ss_report_local_date(int days_back, char out[11]);
+/* Whether from..to is a period: two dates as YYYY-MM-DD, the first not
+ * after the second. */
+int ss_report_period_ok(const char *from, const char *to);
+
 /* Read files (oldest first) for the period from..to (local days,
  * inclusive). 0, or -1 (printed). Free with ss_report_free. */
 int ss_report_build(char *const *files, size_t n, const char *from, const char *to,
@@ -62,5 +68,8 @@ void ss_report_text(const ss_report *r, GString *out);
 void ss_report_json(const ss_report *r, GString *out);
 /* One HTML page, no external assets: styles inline, charts as inline SVG. */
 void ss_report_html(const ss_report *r, GString *out);
+/* The same with nav, trusted markup (links, a form to choose the period),
+ * at the top of the page: how safeshare-review serves it. */
+void ss_report_html_nav(const ss_report *r, const char *nav, GString *out);
 
 #endif

@@ -37,7 +37,9 @@ static const char *const STYLE =
     "height:12px;border-radius:2px;margin:0 6px 0 14px;vertical-align:-1px}"
     "details{margin-top:6px;font-size:14px}summary{color:var(--muted);cursor:pointer}"
     "table{border-collapse:collapse}th,td{padding:2px 14px 2px 0;text-align:left}"
-    "td.n{text-align:right}footer{color:var(--muted);font-size:13px;margin-top:18px}";
+    "td.n{text-align:right}footer{color:var(--muted);font-size:13px;margin-top:18px}"
+    "nav{margin:0 0 18px}nav form{margin-top:8px}nav label{margin-right:12px}"
+    "nav input,nav button{font:inherit}";
 
 static const char *const GREEN = "#1b7f5f", *const RED = "#b3261e", *const AMBER = "#b36200",
                          *const BLUE = "#2f5fa7", *const PURPLE = "#6b3fa0";
@@ -220,6 +222,11 @@ static void tiles(GString *o, const ss_report *r)
 
 void ss_report_html(const ss_report *r, GString *o)
 {
+    ss_report_html_nav(r, NULL, o);
+}
+
+void ss_report_html_nav(const ss_report *r, const char *nav, GString *o)
+{
     static const chart org = { "Shares of child data, by organisation",
         "Each share, counted once for each recipient organisation, with the basis the "
         "secure-domain register gives for it; a recipient not on the register, sent to "
@@ -249,6 +256,8 @@ void ss_report_html(const ss_report *r, GString *o)
     esc(o, r->to);
     g_string_append_printf(o, " (local time) &middot; from %zu records in %zu file%s</p>",
                            r->records, r->files, r->files == 1 ? "" : "s");
+    if (nav)
+        g_string_append(o, nav);
     tiles(o, r);
     section(o, &org, &r->by_org);
     section(o, &why, &r->by_reason);
@@ -257,7 +266,7 @@ void ss_report_html(const ss_report *r, GString *o)
     section(o, &dest, &r->insecure);
     waits(o, r);
     g_string_append(o, "<footer>Figures only: no identifier, name or subject is in this "
-                       "report. Made by safesharectl audit report from the audit trail; "
-                       "check the trail with safesharectl audit verify.</footer>"
+                       "report. Made by safeshare from the audit trail; check the trail "
+                       "with safesharectl audit verify.</footer>"
                        "</main></body></html>\n");
 }

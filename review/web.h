@@ -28,6 +28,7 @@ typedef struct {
     const char *path;         /* without the query */
     const char *t;            /* ?t=, a signed link's token */
     const char *next;         /* ?next=, where to go after signing in */
+    const char *from, *to;    /* ?from= ?to=, the report's period (YYYY-MM-DD) */
     const char *cookie;       /* the session cookie's value */
     const char *proxy_user;   /* ReviewProxyHeader, only from a trusted proxy */
     const char *client;       /* the client's address, for the sign-in limit */
@@ -38,6 +39,7 @@ typedef struct {
 typedef struct {
     int status;
     const char *type;         /* Content-Type */
+    const char *csp;          /* Content-Security-Policy, or NULL: the pages' own */
     ss_buf body;
     char location[512];       /* a redirect's target, or "" */
     char session[65];         /* a session id to set in the cookie, or "" */

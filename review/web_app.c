@@ -52,7 +52,7 @@ static void identify(ss_web_ctx *x)
 /* Only a page of ours to go to after signing in: no other site. */
 static const char *safe_next(const char *next)
 {
-    static const char *const allowed[] = { "/queue", "/message/", "/review/" };
+    static const char *const allowed[] = { "/queue", "/message/", "/review/", "/report" };
     size_t n = next ? strlen(next) : 0;
     if (n == 0 || n > 300 || strspn(next, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                            "0123456789/._?=-") != n)
@@ -169,6 +169,8 @@ static void route(ss_web_ctx *x)
         logout(x);
     else if (!post && !strcmp(path, "/queue"))
         ss_web_queue(x);
+    else if (!post && !strcmp(path, "/report"))
+        ss_web_report(x);
     else if (ss_web_ref(x, "/message/", ref))
         post ? ss_web_decide(x, ref) : ss_web_message(x, ref);
     else if (!post && ss_web_ref(x, "/review/", ref))

@@ -50,5 +50,6 @@ void ss_web_decide(ss_web_ctx *x, const char *ref);
 void ss_web_link(ss_web_ctx *x, const char *ref);
 void ss_web_sender(ss_web_ctx *x, const char *ref);
 void ss_web_sender_says(ss_web_ctx *x, const char *ref);
+void ss_web_report(ss_web_ctx *x);
 
 #endif

@@ -102,15 +102,16 @@ static int from_proxy(struct MHD_Connection *c, const ss_config *cfg)
 
 static void headers(struct MHD_Response *resp, const ss_web_resp *rs, int tls)
 {
+    static const char csp[] = "default-src 'none'; style-src 'self'; img-src 'self'; "
+                              "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     static const char *const fixed[][2] = {
-        { "Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
-          "form-action 'self'; frame-ancestors 'none'; base-uri 'none'" },
         { "X-Content-Type-Options", "nosniff" }, { "X-Frame-Options", "DENY" },
         { "Referrer-Policy", "no-referrer" }, { "Cross-Origin-Opener-Policy", "same-origin" },
         { "Cache-Control", "no-store" },
     };
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
         MHD_add_response_header(resp, fixed[i][0], fixed[i][1]);
+    MHD_add_response_header(resp, "Content-Security-Policy", rs->csp ? rs->csp : csp);
     MHD_add_response_header(resp, "Content-Type", rs->type);
     if (tls)
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
@@ -158,6 +159,8 @@ static enum MHD_Result handle(ss_web_server *s, struct MHD_Connection *c, const 
     ss_web_req rq = {
         .method = method, .path = url, .t = value(c, MHD_GET_ARGUMENT_KIND, "t"),
         .next = value(c, MHD_GET_ARGUMENT_KIND, "next"),
+        .from = value(c, MHD_GET_ARGUMENT_KIND, "from"),
+        .to = value(c, MHD_GET_ARGUMENT_KIND, "to"),
         .cookie = value(c, MHD_COOKIE_KIND, SS_SESSION_COOKIE), .proxy_user = proxy_user,
         .client = addr, .form = r->form, .nform = r->nform,
     };

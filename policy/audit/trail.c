@@ -85,7 +85,8 @@ long ss_trail_files(const char *audit_log, char ***out, char *err, size_t errlen
     }
     closedir(d);
     free(dir);
-    qsort(v, n, sizeof *v, older_first);
+    if (n)                           /* qsort's array may not be NULL, even empty */
+        qsort(v, n, sizeof *v, older_first);
     struct stat st;
     int current = stat(audit_log, &st) == 0;
     *out = ss_xcalloc(n + 1, sizeof **out);

@@ -11,9 +11,10 @@ told once, and the audit trail has the look and the release with the
 reviewer's name.  The sender opens the link in their own notice and says why
 the share is needed and how urgent it is; the DSL's queue shows it first.  A
 second browser with no session, and a forged form post, are both refused.
-A hostile subject stays text.
+A hostile subject stays text.  Report in the header opens the audit report
+(issue 19): charts, figures only.
 
-With SS_REVIEW_SCREENSHOTS=DIR the queue, message and sender pages are also
+With SS_REVIEW_SCREENSHOTS=DIR the queue, message, sender and report pages are also
 saved as PNG files there (doc/review-*.png are made this way).
 
 Needs root, chromium, chromium-driver and python3-selenium.  Run alone with:
@@ -610,6 +611,42 @@ def t_refuse_in_browser(r):
     return bad, []
 
 
+def t_report_in_browser(r):
+    """The DSL opens Report from the page header: the audit report of the
+    last 30 days, its held figure the trail's, its charts drawn and styled
+    (its own CSP lets its inline style in, and no script), no identifier;
+    a date that is not one is a 400."""
+    b = r.dsl
+    if not b:
+        return ["no signed-in browser from the checks before"], []
+    b.get(r.lab.base + "/queue")
+    b.find_element(By.CSS_SELECTOR, "header nav a[href='/report']").click()
+    WebDriverWait(b, 20).until(lambda d: d.current_url.endswith("/report"))
+    src, text = r.page(b)
+    bad = []
+    if b.find_element(By.TAG_NAME, "h1").text != "Audit report":
+        bad.append("Report opened %s %r" % (b.current_url, text[:200]))
+    bars = [e for e in b.find_elements(By.CSS_SELECTOR, "section svg rect") if e.is_displayed()]
+    if not bars:
+        bad.append("the report shows no chart")
+    held = len(r.audit(action="quarantine"))
+    tile = b.find_elements(By.XPATH, "//div[@class='tile'][span='held for the DSL']/b")
+    if not tile or tile[0].text != str(held):
+        bad.append("the report's held figure is %r, the trail has %d"
+                   % (tile[0].text if tile else None, held))
+    if tile and tile[0].value_of_css_property("font-size") != "30px":
+        bad.append("the report's inline style was not applied (its CSP?)")
+    if not no_identifier(src) or "<script" in src.lower() or r.held["referral"] in src:
+        bad.append("the report's source holds an identifier, a reference or a script")
+    bad += unnamed_controls(b)
+    r.screenshot(b, "review-report.png")
+    cookie = (b.get_cookie("__Host-safeshare") or {}).get("value")
+    status, body = post(r, "/report?from=2026-02-30", None, cookie)
+    if status != 400 or "Those dates are not a period" not in body:
+        bad.append("a date that is not one: %d" % status)
+    return bad, ["%d bars, held %d" % (len(bars), held)]
+
+
 def t_no_identifier_in_logs(r):
     bad = []
     for p in r.lab.log_files() + [r.lab.review_log]:
@@ -645,6 +682,8 @@ CHECKS = [
                                "reviewer is signed out at their next page"),
     (t_refuse_in_browser, "refuse with a reason: never delivered, the sender told once with "
                           "the reason and note, audited with the reviewer"),
+    (t_report_in_browser, "Report in the header opens the audit report: the trail's held "
+                          "figure, charts drawn and styled, no identifier; a bad date is 400"),
     (t_no_identifier_in_logs, "no log holds the NHS number in clear"),
 ]
 

@@ -1,7 +1,7 @@
 /* safeshare-review's requests, answered without a socket (web.h): held
  * mail only after sign-in, a form only with its session's CSRF token,
  * sign-in limited and given a new session, every look and decision on
- * the audit trail, the links from the notices. */
+ * the audit trail, the links from the notices, the audit report. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -77,6 +77,24 @@ static int teardown(void **state)
     return 0;
 }
 
+/* The browser's side of any request: it keeps a new session cookie and
+ * the page's form token. */
+static ss_web_resp answer(world *w, const ss_web_req *rq)
+{
+    ss_web_resp rs = { 0 };
+    ss_web_handle(&w->app, rq, &rs);
+    if (rs.session[0])
+        snprintf(w->cookie, sizeof w->cookie, "%s", rs.session);
+    if (rs.end_session)
+        w->cookie[0] = '\0';
+    const char *c = rs.body.p ? strstr(rs.body.p, "name=\"csrf\" value=\"") : NULL;
+    if (c)
+        snprintf(w->csrf, sizeof w->csrf, "%.64s", c + 19);
+    if (!rs.body.p)
+        ss_buf_adds(&rs.body, "");
+    return rs;
+}
+
 /* One request as the browser would send it; the form is name, value,
  * ..., NULL. The browser keeps a new session cookie. */
 static ss_web_resp request(world *w, const char *method, const char *path, const char *t,
@@ -94,18 +112,7 @@ static ss_web_resp request(world *w, const char *method, const char *path, const
     ss_web_req rq = { .method = method, .path = path, .t = t, .cookie = w->cookie,
                       .proxy_user = proxy_user, .client = "192.0.2.7", .form = form,
                       .nform = n };
-    ss_web_resp rs = { 0 };
-    ss_web_handle(&w->app, &rq, &rs);
-    if (rs.session[0])
-        snprintf(w->cookie, sizeof w->cookie, "%s", rs.session);
-    if (rs.end_session)
-        w->cookie[0] = '\0';
-    const char *c = rs.body.p ? strstr(rs.body.p, "name=\"csrf\" value=\"") : NULL;
-    if (c)
-        snprintf(w->csrf, sizeof w->csrf, "%.64s", c + 19);
-    if (!rs.body.p)
-        ss_buf_adds(&rs.body, "");
-    return rs;
+    return answer(w, &rq);
 }
 
 static void sign_in(world *w)
@@ -353,6 +360,88 @@ static void proxy_sign_in_and_removed_reviewer(void **state)
     ss_buf_free(&r.body);
 }
 
+/* A GET with a query (?next=, ?from=, ?to=), as the browser sends it. */
+static ss_web_resp get(world *w, const char *path, const char *next, const char *from,
+                       const char *to)
+{
+    ss_web_req rq = { .method = "GET", .path = path, .next = next, .from = from, .to = to,
+                      .cookie = w->cookie, .client = "192.0.2.7" };
+    return answer(w, &rq);
+}
+
+static void report_needs_sign_in(void **state)
+{
+    world *w = *state;
+    ss_web_resp r = get(w, "/report", NULL, NULL, NULL);
+    assert_int_equal(r.status, 303);
+    assert_string_equal(r.location, "/?next=/report");
+    assert_null(strstr(r.body.p, "Audit report"));
+    ss_buf_free(&r.body);
+    r = get(w, "/", "/report", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.p, "action=\"/login\""));
+    assert_non_null(strstr(r.body.p, "name=\"next\" value=\"/report\""));
+    assert_null(strstr(r.body.p, "Audit report"));
+    ss_buf_free(&r.body);
+    r = request(w, "POST", "/login", NULL, NULL, "name", "amara", "password", PASSWORD,
+                "next", "/report", "csrf", w->csrf, NULL);
+    assert_int_equal(r.status, 303);
+    assert_string_equal(r.location, "/report");            /* back to the report */
+    ss_buf_free(&r.body);
+}
+
+static void report_shows_figures_only(void **state)
+{
+    world *w = *state;
+    sign_in(w);
+    ss_web_resp r = request(w, "GET", "/queue", NULL, NULL, NULL);
+    assert_non_null(strstr(r.body.p, "<a href=\"/report\">Report</a>"));   /* in the header */
+    ss_buf_free(&r.body);
+    r = get(w, "/report", NULL, NULL, NULL);               /* the last 30 days: the held one */
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.p, "<h1>Audit report</h1>"));
+    assert_non_null(strstr(r.body.p, "<b>1</b><span>messages checked</span>"));
+    assert_non_null(strstr(r.body.p, "<b>1</b><span>held for the DSL</span>"));
+    assert_non_null(strstr(r.body.p, "<svg"));
+    assert_non_null(strstr(r.body.p, "child data to an insecure address"));
+    assert_non_null(strstr(r.body.p, "gmail.com"));
+    assert_non_null(strstr(r.body.p, "href=\"/queue\""));
+    assert_null(strstr(r.body.p, w->ref));
+    assert_null(strstr(r.body.p, "943 476 5919"));
+    assert_null(strstr(r.body.p, "9434765919"));
+    assert_null(strstr(r.body.p, "<script"));
+    /* its own policy: the report's inline style, and still no script */
+    assert_non_null(r.csp);
+    assert_non_null(strstr(r.csp, "default-src 'none'"));
+    assert_non_null(strstr(r.csp, "style-src 'unsafe-inline'"));
+    assert_null(strstr(r.csp, "script"));
+    ss_buf_free(&r.body);
+    r = get(w, "/report", NULL, "2020-01-01", "2020-01-31");   /* a period before it */
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.p, "2020-01-01 to 2020-01-31"));
+    assert_non_null(strstr(r.body.p, "<b>0</b><span>held for the DSL</span>"));
+    assert_non_null(strstr(r.body.p, "name=\"from\" value=\"2020-01-01\""));
+    ss_buf_free(&r.body);
+}
+
+static void report_bad_dates_are_refused(void **state)
+{
+    world *w = *state;
+    sign_in(w);
+    static const char *const bad[][2] = {
+        { "2026-02-30", NULL }, { "2026-05-02", "2026-05-01" }, { "<script>x</script>", NULL },
+        { NULL, "yesterday" }, { "2026-05-01T00:00", "2026-05-02" }, { "-001-01-01", NULL },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ss_web_resp r = get(w, "/report", NULL, bad[i][0], bad[i][1]);
+        assert_int_equal(r.status, 400);
+        assert_non_null(strstr(r.body.p, "Those dates are not a period"));
+        assert_null(strstr(r.body.p, "<script>"));         /* not echoed */
+        assert_null(r.csp);                                /* the pages' own policy */
+        ss_buf_free(&r.body);
+    }
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -362,6 +451,7 @@ int main(void)
         T(look_is_recorded_and_shows_no_identifier), T(forged_post_changes_nothing),
         T(decision_is_made_and_recorded), T(notice_link_still_needs_sign_in),
         T(sender_says_why_through_their_link), T(proxy_sign_in_and_removed_reviewer),
+        T(report_needs_sign_in), T(report_shows_figures_only), T(report_bad_dates_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
