@@ -921,6 +921,8 @@ typedef struct {
 static void line_start(seg *g, size_t q)
 {
     size_t n = g->n, p = q;
+    if (q >= n)
+        return;   /* an empty segment, or a line break that ends it */
     while (p < n && (g->s[p] == ' ' || g->s[p] == '\t' || g->s[p] == '>'))
         p++;
     if (g->s[q] == '>')

@@ -165,6 +165,23 @@ static void test_given_alone_across_segments(void **state)
     ss_findings_free(&f);
 }
 
+/* fuzz_detect's finding (tests/fuzz/regress/fuzz_detect): an empty
+ * segment was read one byte past its end looking for a quoted line. Here
+ * it is a zero-length heap block, so the sanitizer build sees any read. */
+static void test_empty_segment(void **state)
+{
+    (void)state;
+    ss_detect_opts o = test_opts();
+    ss_findings f = { 0 };
+    char *zero = malloc(0);
+    ss_detect_segment(zero ? zero : "", 0, 0, &o, &f);
+    ss_detect_segment("Amelia Evans (aged 10) was upset this morning.", 46, 1, &o, &f);
+    ss_detect_grade(&f);
+    free(zero);
+    assert_non_null(first_named(&f));
+    ss_findings_free(&f);
+}
+
 /* A file name is a segment with '_' '-' '.' as spaces; the same text not
  * marked as a file name is one word. */
 static void test_filename(void **state)
@@ -258,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_filename),
         cmocka_unit_test(test_confidence),
         cmocka_unit_test(test_stop_list),
+        cmocka_unit_test(test_empty_segment),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
