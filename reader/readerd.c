@@ -57,6 +57,7 @@ static int strict, privileged;
 static uid_t r_uid;
 static gid_t r_gid;
 static char **reader_argv;
+static int reader_fd = -1;   /* the reader's program, opened while still root */
 
 static int resolve_user(const char *user)
 {
@@ -137,11 +138,16 @@ static void become_reader(int in, int out, pid_t manager)
     int null = open("/dev/null", O_WRONLY);
     if (null < 0 || dup2(in, 0) != 0 || dup2(out, 1) != 1 || dup2(null, 2) != 2)
         _exit(SS_MGR_EXIT_FDS);
-    ssx_close_from(3);
+    /* The program is run from the descriptor opened at start: the reader's
+     * account need not be able to reach the directory it is installed or
+     * built in (a build under /root, 0700), only to execute the file. */
+    if (dup2(reader_fd, 3) != 3 || fcntl(3, F_SETFD, FD_CLOEXEC) != 0)
+        _exit(SS_MGR_EXIT_FDS);
+    ssx_close_from(4);
     if (chdir("/") != 0)
         _exit(SS_MGR_EXIT_FDS);
     char *envp[] = { NULL };
-    execve(reader_argv[0], reader_argv, envp);
+    fexecve(3, reader_argv, envp);
     _exit(SS_MGR_EXIT_EXEC);
 }
 
@@ -291,6 +297,11 @@ static int setup(int argc, char **argv)
     }
     reader_argv[0] = abs;
     ssx_close_from(SOCK + 1);
+    reader_fd = open(abs, O_PATH | O_CLOEXEC);
+    if (reader_fd < 0) {
+        fprintf(stderr, "safeshare-readerd: %s: %s\n", abs, strerror(errno));
+        return 3;
+    }
     signal(SIGPIPE, SIG_IGN);
     privileged = geteuid() == 0;
     if (privileged && resolve_user(argv[2]) != 0) {
