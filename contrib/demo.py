@@ -92,6 +92,7 @@ def show(lab, n, title, sender, rcpts, mail):
         for f in findings:
             print("           found %s" % describe_finding(f))
     print()
+    return bool(recs)
 
 
 def main():
@@ -107,12 +108,19 @@ def main():
     try:
         print("safeshare demo: Postfix on 127.0.0.1:%d, milter %s\n"
               % (lab.smtpd_port, pflab.milter_binary()))
-        for n, (title, sender, rcpts, mail) in enumerate(SCENARIOS, 1):
-            show(lab, n, title, sender, rcpts, mail)
+        undecided = [n for n, (title, sender, rcpts, mail) in enumerate(SCENARIOS, 1)
+                     if not show(lab, n, title, sender, rcpts, mail)]
         print("audit log:  %s" % lab.audit_log)
         print("all files:  %s  (remove with: rm -rf %s)" % (lab.dir, lab.dir))
+        logdir = lab.path("log")
     finally:
         lab.__exit__(None, None, None)
+    # Every sample is outgoing mail, so each must have a recorded decision;
+    # a demo that printed only "451" would otherwise still say it worked.
+    if undecided:
+        print("demo: safeshare recorded no decision for message %s; the milter's log is in %s"
+              % (", ".join(map(str, undecided)), logdir), file=sys.stderr)
+        return 1
     return 0
 
 
