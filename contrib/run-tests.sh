@@ -3,7 +3,7 @@
 # clang), unit tests,
 # the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
 # the accuracy targets over the labelled corpus, the hostile-MIME seed set,
-# every fuzz target for 60 s,
+# every fuzz target for 30 s,
 # the integration tests against a real Postfix and a real Sendmail on
 # loopback (root), and a smoke run of make bench-e2e (root).
 # Ends with one line: "N passed, N failed".
@@ -62,11 +62,11 @@ else
     tail -30 "$top/_build/accuracy.out"
 fi
 
-# libFuzzer: every parser of hostile input (tests/fuzz) for 60 s each, two
+# libFuzzer: every parser of hostile input (tests/fuzz) for 30 s each, two
 # at a time, in a clang build instrumented for the fuzzer, ASan and UBSan.
-echo "== fuzzing (libFuzzer, 60 s per target, two at a time)"
+echo "== fuzzing (libFuzzer, 30 s per target, two at a time)"
 if ./contrib/build.sh "$top/_build-fuzz" --enable-fuzz CC=clang; then
-    make -s -C "$top/_build-fuzz" fuzz FUZZ_SECONDS=60 FUZZ_JOBS=2 \
+    make -s -C "$top/_build-fuzz" fuzz FUZZ_SECONDS=30 FUZZ_JOBS=2 \
         >"$top/_build-fuzz/fuzz.out" 2>&1
     p=$(grep -c '^ok' "$top/_build-fuzz/fuzz.out")
     f=$(grep -c '^not ok' "$top/_build-fuzz/fuzz.out")
